@@ -1,0 +1,136 @@
+// The mac.yaml schema. One zod schema is the single source of truth for validation, defaults and types.
+import { z } from 'zod';
+
+export const AGENT_NAMES = [
+  'intent-classifier',
+  'knowledge-retrieval',
+  'response-generator-en',
+  'response-generator-fr',
+  'response-generator-es',
+  'escalation-handler',
+  'analytics-processor',
+  'critic-supervisor',
+] as const;
+export type AgentName = (typeof AGENT_NAMES)[number];
+
+export const LANGUAGES = ['en', 'fr', 'es'] as const;
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+  message: 'expected a subscription id in GUID form (00000000-0000-0000-0000-000000000000)',
+});
+const email = z.email({ message: 'expected an email address' });
+const httpsUrl = z.url({ protocol: /^https$/, message: 'expected an https:// URL' });
+const envName = z.string().regex(/^[a-z][a-z0-9-]{0,23}$/, {
+  message: 'expected a lowercase name of letters, digits and dashes, starting with a letter (max 24)',
+});
+
+const budgetSchema = z
+  .strictObject({
+    amount: z.number().positive().default(360),
+    thresholds: z
+      .array(z.number().gt(0, 'a threshold is a fraction above 0').max(1, 'a threshold is a fraction up to 1'))
+      .min(1)
+      .default([0.83, 0.93]),
+    contactEmails: z.array(email).default([]),
+  })
+  .prefault({});
+
+const resourcesSchema = z.strictObject({
+  cpu: z.number().positive().max(4, 'Container Instances allow at most 4 vCPU per container'),
+  memory: z.number().positive().max(16, 'expected memory in GB, at most 16'),
+});
+
+const agentsSchema = z
+  .partialRecord(z.enum(AGENT_NAMES, { message: `expected one of: ${AGENT_NAMES.join(', ')}` }), resourcesSchema)
+  .default({});
+
+const cloudSchema = z
+  .strictObject({
+    armEndpoint: httpsUrl.default('https://management.azure.com'),
+    authorityHost: httpsUrl.default('https://login.microsoftonline.com'),
+    keyVaultDnsSuffix: z.string().min(1).default('vault.azure.net'),
+  })
+  .prefault({});
+
+const imagesSchema = z
+  .strictObject({
+    registry: z.string().min(1).optional(),
+    tag: z.string().min(1).default('latest'),
+  })
+  .prefault({});
+
+const loyaltySchema = z.strictObject({
+  pointsPerDollar: z.number().nonnegative(),
+  redeemPoints: z.number().int().positive(),
+  redeemValue: z.number().positive(),
+  tiers: z.array(z.strictObject({ name: z.string().min(1), minPoints: z.number().int().nonnegative() })).min(1),
+});
+
+/** Shop policy overrides; unset keys come from the data folder's shop.json. */
+export const policySchema = z.strictObject({
+  returnWindowDays: z.number().int().positive().optional(),
+  autoApproveReturnLimit: z.number().nonnegative().optional(),
+  freeShippingThreshold: z.number().nonnegative().optional(),
+  loyalty: loyaltySchema.optional(),
+  giftCards: z.strictObject({ min: z.number().positive(), max: z.number().positive() }).optional(),
+});
+
+const shopSchema = z
+  .strictObject({
+    data: z.string().min(1).optional().describe('data folder in the documented layout; default: the demo shop'),
+    kb: z.string().min(1).optional().describe('knowledge-base folder; default: <data>/kb'),
+    policy: policySchema.default({}),
+  })
+  .prefault({});
+
+const baseEnvironment = {
+  languages: z.array(z.enum(LANGUAGES, { message: 'expected one of: en, fr, es' })).min(1).default(['en', 'fr', 'es']),
+  budget: budgetSchema,
+  agents: agentsSchema,
+  shop: shopSchema,
+  production: z.boolean().default(false),
+};
+
+const localEnvironment = z.strictObject({
+  target: z.literal('local'),
+  ...baseEnvironment,
+  port: z.number().int().min(1).max(65535).default(8080),
+});
+
+const azureEnvironment = z.strictObject({
+  target: z.literal('azure'),
+  ...baseEnvironment,
+  subscription: uuid,
+  region: z.string().min(1).default('eastus'),
+  resourceGroup: z.string().min(1).default('multi-agent-rg'),
+  namePrefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{1,11}$/, { message: 'expected 2-12 lowercase letters/digits (used in Azure resource names)' })
+    .default('multiagent'),
+  terraformDir: z.string().min(1).default('terraform/phase4_prod'),
+  images: imagesSchema,
+  cloud: cloudSchema,
+});
+
+export const environmentSchema = z.discriminatedUnion('target', [localEnvironment, azureEnvironment], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'expected target: local or azure' : undefined),
+});
+
+export const configSchema = z
+  .strictObject({
+    version: z.literal(1, { message: 'expected version: 1' }).default(1),
+    defaultEnvironment: envName.optional(),
+    environments: z.record(envName, environmentSchema).default({}),
+  })
+  .superRefine((cfg, ctx) => {
+    const name = cfg.defaultEnvironment;
+    if (name && name !== 'local' && !(name in cfg.environments)) {
+      ctx.addIssue({ code: 'custom', path: ['defaultEnvironment'], message: `no environment named "${name}" under environments` });
+    }
+  });
+
+export type MacConfig = z.output<typeof configSchema>;
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type LocalEnvironmentConfig = z.output<typeof localEnvironment>;
+export type AzureEnvironmentConfig = z.output<typeof azureEnvironment>;
+export type ShopPolicyOverrides = z.output<typeof policySchema>;

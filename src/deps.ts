@@ -1,0 +1,82 @@
+// The Deps object: everything a command needs from the outside world, created lazily and cached.
+// Commands receive it explicitly; nothing is a module-level singleton, so tests build their own.
+import path from 'node:path';
+import type { LoadedConfig, ResolvedEnvironment } from './config/load.js';
+import { execaRunner, type Runner } from './exec.js';
+import { Io } from './io.js';
+import { inquirerPrompter, nonInteractivePrompter, type Prompter } from './prompter.js';
+
+export interface GlobalOptions {
+  env?: string;
+  json?: boolean;
+  yes?: boolean;
+  prompt?: boolean;
+  debug?: boolean;
+  color?: boolean;
+  cwd?: string;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface DepsInit {
+  io: Io;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  runner?: Runner;
+  prompter?: Prompter;
+  clock?: Clock;
+}
+
+export class Deps {
+  readonly io: Io;
+  readonly env: NodeJS.ProcessEnv;
+  readonly runner: Runner;
+  readonly clock: Clock;
+  private baseCwd: string;
+  private globals: GlobalOptions = {};
+  private explicitPrompter?: Prompter;
+  private configPromise?: Promise<LoadedConfig>;
+
+  constructor(init: DepsInit) {
+    this.io = init.io;
+    this.baseCwd = init.cwd;
+    this.env = init.env;
+    this.runner = init.runner ?? execaRunner;
+    this.clock = init.clock ?? { now: () => new Date() };
+    this.explicitPrompter = init.prompter;
+  }
+
+  /** Called once the global flags are parsed (program's preAction hook). */
+  configure(globals: GlobalOptions): void {
+    this.globals = globals;
+    this.io.configure(globals);
+    this.configPromise = undefined;
+  }
+
+  get cwd(): string {
+    return this.globals.cwd ? path.resolve(this.baseCwd, this.globals.cwd) : this.baseCwd;
+  }
+
+  get yes(): boolean {
+    return Boolean(this.globals.yes);
+  }
+
+  get prompter(): Prompter {
+    if (this.explicitPrompter) return this.explicitPrompter;
+    return this.io.promptsAllowed ? inquirerPrompter() : nonInteractivePrompter();
+  }
+
+  /** mac.yaml of the working directory, validated once. */
+  config(): Promise<LoadedConfig> {
+    this.configPromise ??= import('./config/load.js').then((m) => m.loadConfig(this.cwd));
+    return this.configPromise;
+  }
+
+  /** The environment named by -e/--env, MAC_ENV, defaultEnvironment, or `local`. */
+  async environment(name = this.globals.env ?? this.env.MAC_ENV): Promise<ResolvedEnvironment> {
+    const [{ resolveEnvironment }, loaded] = await Promise.all([import('./config/load.js'), this.config()]);
+    return resolveEnvironment(loaded, name || undefined);
+  }
+}

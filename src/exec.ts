@@ -1,0 +1,44 @@
+// The process boundary: every external binary runs through a Runner, so tests can swap it at the wire.
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+  input?: string;
+}
+
+export interface RunResult {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  /** The binary is not installed (ENOENT). */
+  notFound: boolean;
+  timedOut: boolean;
+}
+
+export interface Runner {
+  run(file: string, args: string[], options?: RunOptions): Promise<RunResult>;
+}
+
+/** Runs real binaries with execa; never a shell, so arguments are never interpreted. */
+export const execaRunner: Runner = {
+  async run(file, args, options = {}) {
+    const { execa } = await import('execa');
+    const result = await execa(file, args, {
+      cwd: options.cwd,
+      env: options.env,
+      extendEnv: true,
+      timeout: options.timeoutMs,
+      input: options.input,
+      reject: false,
+      stripFinalNewline: true,
+    });
+    const code = (result as { code?: string }).code;
+    return {
+      exitCode: result.exitCode,
+      stdout: String(result.stdout ?? ''),
+      stderr: String(result.stderr ?? ''),
+      notFound: code === 'ENOENT',
+      timedOut: Boolean(result.timedOut),
+    };
+  },
+};

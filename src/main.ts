@@ -1,0 +1,50 @@
+// Entry point: build deps and program, run, and turn every outcome into an exit code (here and only here).
+import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
+import { Deps } from './deps.js';
+import { ExitCode, UserError } from './errors.js';
+import { Io } from './io.js';
+import { buildProgram } from './program.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: string[], deps?: Deps): Promise<number> {
+  deps ??= new Deps({
+    io: new Io({ stdout: process.stdout, stderr: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY), env: process.env }),
+    cwd: process.cwd(),
+    env: process.env,
+  });
+  const program = buildProgram(deps, packageVersion());
+  const onSigint = () => {
+    deps.io.info('\nInterrupted.');
+    process.exit(ExitCode.interrupted);
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    await program.parseAsync(argv);
+    return ExitCode.ok;
+  } catch (err) {
+    return reportError(err, deps);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+export function reportError(err: unknown, deps: Deps): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  const io = deps.io;
+  if (err instanceof UserError) {
+    if (io.json) io.result({ error: { type: err.name, message: err.message, suggestion: err.suggestion, exitCode: err.exitCode } });
+    io.error(err.message, err.suggestion);
+    if (io.debug && err.stack) io.info(err.stack);
+    return err.exitCode;
+  }
+  const error = err instanceof Error ? err : new Error(String(err));
+  if (io.json) io.result({ error: { type: 'InternalError', message: error.message, exitCode: ExitCode.failure } });
+  if (io.debug) io.error(error.stack ?? error.message);
+  else io.error(`${error.message}`, 'This is a bug in mac: please report it with the output of the same command run with --debug.');
+  return ExitCode.failure;
+}

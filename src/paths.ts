@@ -1,0 +1,6 @@
+// Where the installed package's own files live (templates, shipped data), from dist/ or src/ alike.
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const templatesDir = path.join(packageRoot, 'templates');
