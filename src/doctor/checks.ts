@@ -110,7 +110,7 @@ export async function checkAzureAccess(env: ResolvedEnvironment, timeoutMs: numb
   const client = new ResourceManagementClient(credential, azure.subscription, { endpoint: azure.cloud.armEndpoint });
   const subscription: CheckResult = { name: 'azure subscription', status: 'ok', detail: azure.subscription, required: true };
   try {
-    await client.resourceGroups.list({ abortSignal: AbortSignal.timeout(timeoutMs) }).byPage({ maxPageSize: 1 }).next();
+    await client.resourceGroups.list({ top: 1, abortSignal: AbortSignal.timeout(timeoutMs) }).byPage().next();
   } catch (err) {
     subscription.status = 'fail';
     subscription.detail = `${azure.subscription}: ${firstLine(err)}`;

@@ -1,7 +1,7 @@
 // The work behind `mac init`, loaded only when init runs.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, parseDocument, YAMLMap, type Document } from 'yaml';
+import { isMap, parseDocument, type Document } from 'yaml';
 import { CONFIG_FILE, parseConfig } from '../config/load.js';
 import type { AzureEnvironmentConfig } from '../config/schema.js';
 import type { Deps } from '../deps.js';
@@ -55,8 +55,8 @@ async function mergeEnvironment(configPath: string, opts: Answers): Promise<{ te
   if (current !== undefined) parseConfig(current, configPath); // refuse to edit a file that is already invalid
 
   const doc: Document = current !== undefined ? parseDocument(current) : parseDocument(`${NEW_CONFIG_HEADER}version: 1\n`);
-  if (!isMap(doc.contents)) doc.contents = new YAMLMap();
-  if (!doc.has('environments')) doc.set('environments', new YAMLMap());
+  if (!isMap(doc.contents)) doc.contents = doc.createNode({});
+  if (!doc.has('environments')) doc.set('environments', doc.createNode({}));
   if (current === undefined && !doc.has('defaultEnvironment')) doc.set('defaultEnvironment', opts.env);
 
   const conflicts: string[] = [];
