@@ -1,0 +1,283 @@
+// Message contracts shared by the agents, whatever the transport (inproc or NATS).
+// The runtime never imports the CLI side; these types are the only language the agents share.
+
+export const LANGUAGES = ['en', 'fr', 'es'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const INTENTS = [
+  'greeting',
+  'general_inquiry',
+  'order_status',
+  'order_modification',
+  'return_request',
+  'refund_status',
+  'exchange_request',
+  'product_info',
+  'product_recommendation',
+  'product_comparison',
+  'shipping_question',
+  'loyalty_program',
+  'subscription_management',
+  'gift_card',
+  'account_help',
+  'billing_issue',
+  'technical_support',
+  'feedback',
+  'complaint',
+  'escalation_request',
+  'b2b_inquiry',
+  'out_of_scope',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+export const AGENTS = {
+  critic: 'critic-supervisor',
+  intent: 'intent-classifier',
+  knowledge: 'knowledge-retrieval',
+  escalation: 'escalation-handler',
+  response: 'response-generator',
+  analytics: 'analytics-processor',
+} as const;
+
+// ---- requests and replies on the gateway --------------------------------------------------------------
+
+export interface ChatRequest {
+  message: string;
+  session_id?: string;
+  language?: Language;
+  customer_email?: string;
+}
+
+export type Priority = 'urgent' | 'high' | 'normal' | 'low';
+
+export interface ChatResponse {
+  response: string;
+  session_id: string;
+  intent: Intent;
+  confidence: number;
+  language: Language;
+  escalated: boolean;
+  escalation?: { reason: EscalationReason; priority: Priority; ticket_id: string | null; ticket_error?: string };
+  blocked: boolean;
+  processing_time_ms: number;
+  agents_involved: string[];
+  trace_id: string;
+}
+
+// ---- A2A envelope (both transports) ----------------------------------------------------------------------
+
+export interface A2AMessage<T = unknown> {
+  messageId: string;
+  role: 'user' | 'agent';
+  parts: { kind: 'data'; data: T }[];
+  contextId: string;
+}
+
+// ---- intent ---------------------------------------------------------------------------------------------------
+
+export interface Entities {
+  /** Normalised order numbers without prefix, e.g. "10234" for "#10234" or "ORD-10234". */
+  orderNumbers: string[];
+  emails: string[];
+  phones: string[];
+  amounts: number[];
+  /** Product titles from the catalogue that the message names. */
+  products: string[];
+}
+
+export type SentimentLabel = 'negative' | 'neutral' | 'positive';
+
+export interface IntentResult {
+  language: Language;
+  intent: Intent;
+  confidence: number;
+  alternatives: { intent: Intent; score: number }[];
+  entities: Entities;
+  sentiment: { score: number; label: SentimentLabel };
+  /** Swearing or insults aimed at the shop: escalated, never blocked. */
+  profanity: boolean;
+}
+
+// ---- guardrails (critic/supervisor) ------------------------------------------------------------------------
+
+export type InputThreat =
+  | 'prompt_injection'
+  | 'jailbreak'
+  | 'system_prompt_extraction'
+  | 'other_customer_data'
+  | 'harmful'
+  | 'encoded_payload';
+export type OutputThreat = 'other_customer_pii' | 'card_number' | 'system_prompt_leak' | 'invented_number';
+
+export interface GuardrailResult<C extends string = string> {
+  tripwireTriggered: boolean;
+  info: { categories: C[]; reason: string };
+}
+
+// ---- shop domain (normalised from Shopify / Zendesk shapes) ------------------------------------------------
+
+export interface Variant {
+  id: number;
+  title: string;
+  price: number;
+  sku: string;
+  inventory: number;
+}
+
+export interface Product {
+  id: number;
+  title: string;
+  handle: string;
+  type: string;
+  vendor: string;
+  tags: string[];
+  description: string;
+  status: string;
+  variants: Variant[];
+}
+
+export interface Customer {
+  id: number;
+  email: string;
+  firstName: string;
+  lastName: string;
+  phone?: string;
+  tags: string[];
+  country?: string;
+  loyalty?: { points: number; tier: string };
+  autoDelivery: boolean;
+}
+
+export type ShipmentStatus = 'confirmed' | 'in_transit' | 'out_for_delivery' | 'delivered' | 'failure' | 'attempted_delivery' | 'label_printed';
+
+export interface Fulfillment {
+  status: string;
+  carrier?: string;
+  trackingNumber?: string;
+  trackingUrl?: string;
+  shipmentStatus?: ShipmentStatus | string;
+  createdAt: string;
+  /** When the carrier reported delivery (Shopify: updated_at of a delivered fulfillment). */
+  updatedAt?: string;
+}
+
+export interface OrderItem {
+  title: string;
+  quantity: number;
+  price: number;
+  productId?: number;
+  variantId?: number;
+  sku?: string;
+}
+
+export interface Order {
+  id: number;
+  /** Display name, e.g. "#10234". */
+  name: string;
+  orderNumber: number;
+  email: string;
+  customerId?: number;
+  createdAt: string;
+  financialStatus: string;
+  fulfillmentStatus: string | null;
+  cancelledAt: string | null;
+  currency: string;
+  subtotal: number;
+  tax: number;
+  shipping: number;
+  total: number;
+  items: OrderItem[];
+  fulfillments: Fulfillment[];
+  refunds: { createdAt: string; amount: number; note?: string }[];
+}
+
+export interface Ticket {
+  id: number;
+  subject: string;
+  status: string;
+  priority: Priority | null;
+  requesterEmail?: string;
+  tags: string[];
+  createdAt: string;
+}
+
+export interface NewTicket {
+  subject: string;
+  /** The conversation so far, PII tokenised where it leaves for a third party. */
+  comment: string;
+  priority: Priority;
+  tags: string[];
+  requester?: { email: string; name?: string };
+  group?: 'support' | 'sales';
+}
+
+export interface ShopPolicy {
+  returnWindowDays: number;
+  autoApproveReturnLimit: number;
+  freeShippingThreshold: number;
+  loyalty: { pointsPerDollar: number; redeemPoints: number; redeemValue: number; tiers: { name: string; minPoints: number }[] };
+  giftCards: { min: number; max: number };
+}
+
+export interface Shop {
+  name: string;
+  currency: string;
+  supportEmail?: string;
+  policy: ShopPolicy;
+}
+
+// ---- knowledge -------------------------------------------------------------------------------------------------
+
+export interface KbHit {
+  /** Path of the source document relative to the KB folder, e.g. "returns.md". */
+  source: string;
+  title: string;
+  heading: string;
+  text: string;
+  language: Language;
+  score: number;
+}
+
+export interface KnowledgeResult {
+  kb: KbHit[];
+  orders: Order[];
+  products: Product[];
+  customer?: Customer;
+  tickets: Ticket[];
+  /** Why a lookup was not done or found nothing (e.g. "anonymous", "order_not_found"). */
+  notes: string[];
+}
+
+// ---- escalation --------------------------------------------------------------------------------------------------
+
+export type EscalationReason =
+  | 'safety'
+  | 'threat'
+  | 'frustration'
+  | 'explicit_request'
+  | 'lost_or_stolen'
+  | 'defect'
+  | 'return_over_limit'
+  | 'return_outside_window'
+  | 'b2b'
+  | 'low_confidence';
+
+export interface EscalationDecision {
+  escalate: boolean;
+  reason?: EscalationReason;
+  priority?: Priority;
+  team?: 'support' | 'sales';
+  ticketId?: string | null;
+  /** Set when the ticket could not be created: reported as such, never replaced by a made-up id. */
+  ticketError?: string;
+}
+
+// ---- events ----------------------------------------------------------------------------------------------------------
+
+export interface BusEvent<T = Record<string, unknown>> {
+  id: string;
+  subject: string;
+  type: string;
+  ts: string;
+  data: T;
+}
