@@ -281,3 +281,39 @@ export interface BusEvent<T = Record<string, unknown>> {
   ts: string;
   data: T;
 }
+
+// ---- response ---------------------------------------------------------------------------------------------------
+
+export interface ReturnDecision {
+  order: Order;
+  status: 'approved' | 'needs_review' | 'not_eligible';
+  reason: 'within_policy' | 'over_limit' | 'outside_window' | 'not_delivered' | 'cancelled' | 'already_refunded';
+  /** Goods value considered against the auto-approve limit. */
+  amount: number;
+  /** Last day a return is accepted (ISO date), when the order was delivered. */
+  deadline?: string;
+  /** Return authorisation number, only when approved. */
+  rma?: string;
+}
+
+/** What the assistant is waiting for from the customer on the next turn. */
+export type Awaiting = 'order_reference' | 'email' | 'clarification';
+
+export interface ResponseContext {
+  language: Language;
+  intent: IntentResult;
+  knowledge: KnowledgeResult;
+  escalation: EscalationDecision;
+  shop: Shop;
+  /** The identified customer (from customer_email), if any. */
+  customer?: Customer;
+  now: Date;
+  /** The intent carried over from the previous turn when this turn answers a question we asked. */
+  previousIntent?: Intent;
+  returnDecision?: ReturnDecision;
+}
+
+export interface ComposedReply {
+  text: string;
+  awaiting?: Awaiting;
+}
