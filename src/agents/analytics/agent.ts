@@ -1,0 +1,103 @@
+// The analytics agent: records every conversation turn from the event bus (off the request path) and
+// summarises automation rate, escalations, intents, sentiment, latency percentiles and cost.
+import type { Database, Statement } from 'better-sqlite3';
+import type { EventBus } from '../runtime/bus.js';
+import type { BusEvent } from '../runtime/contracts.js';
+import type { AnalyticsSink } from '../runtime/ports.js';
+
+export interface AnalyticsSummary {
+  conversations: number;
+  turns: number;
+  automation_rate: number;
+  blocked: number;
+  escalations: { total: number; by_reason: Record<string, number> };
+  intents: Record<string, number>;
+  languages: Record<string, number>;
+  sentiment: { average: number; negative: number; neutral: number; positive: number };
+  latency_ms: { p50: number; p95: number; p99: number };
+  cost_usd: { total: number; per_conversation: number };
+}
+
+interface TurnEvent {
+  session_id: string;
+  intent: string;
+  language: string;
+  sentiment: number;
+  blocked: boolean;
+  escalated: boolean;
+  escalation_reason: string | null;
+  latency_ms: number;
+  cost_usd: number;
+}
+
+export function createAnalyticsAgent(db: Database, bus: EventBus, ga4?: AnalyticsSink) {
+  db.exec(`CREATE TABLE IF NOT EXISTS analytics_turns (
+    event_id TEXT PRIMARY KEY, ts TEXT NOT NULL, session_id TEXT NOT NULL, intent TEXT NOT NULL, language TEXT NOT NULL,
+    sentiment REAL NOT NULL, blocked INTEGER NOT NULL, escalated INTEGER NOT NULL, escalation_reason TEXT,
+    latency_ms REAL NOT NULL, cost_usd REAL NOT NULL)`);
+  const insert: Statement = db.prepare(
+    `INSERT OR IGNORE INTO analytics_turns VALUES (@event_id, @ts, @session_id, @intent, @language, @sentiment, @blocked, @escalated, @escalation_reason, @latency_ms, @cost_usd)`,
+  );
+  const record = (e: BusEvent) => {
+    const t = e.data as unknown as TurnEvent;
+    insert.run({
+      event_id: e.id,
+      ts: e.ts,
+      session_id: t.session_id,
+      intent: t.intent,
+      language: t.language,
+      sentiment: t.sentiment,
+      blocked: t.blocked ? 1 : 0,
+      escalated: t.escalated ? 1 : 0,
+      escalation_reason: t.escalation_reason,
+      latency_ms: t.latency_ms,
+      cost_usd: t.cost_usd,
+    });
+  };
+  const unsubscribe = bus.subscribe('events.platform.conversations.turn', 'analytics-processor', async (e) => {
+    record(e);
+    const t = e.data as unknown as TurnEvent;
+    await ga4?.sendEvents(t.session_id, [
+      { name: 'support_turn', params: { intent: t.intent, language: t.language, escalated: t.escalated, blocked: t.blocked, latency_ms: t.latency_ms } },
+    ]);
+  });
+
+  function summary(): AnalyticsSummary {
+    const totals = db
+      .prepare(
+        `SELECT COUNT(*) turns, COUNT(DISTINCT session_id) conversations, COALESCE(SUM(blocked),0) blocked,
+                COALESCE(SUM(escalated),0) escalated, COALESCE(AVG(sentiment),0) avg_sentiment,
+                COALESCE(SUM(sentiment < -0.2),0) neg, COALESCE(SUM(sentiment > 0.2),0) pos, COALESCE(SUM(cost_usd),0) cost
+         FROM analytics_turns`,
+      )
+      .get() as { turns: number; conversations: number; blocked: number; escalated: number; avg_sentiment: number; neg: number; pos: number; cost: number };
+    const counts = (sql: string) => Object.fromEntries((db.prepare(sql).all() as { k: string; n: number }[]).map((r) => [r.k, r.n]));
+    const latencies = (db.prepare('SELECT latency_ms v FROM analytics_turns ORDER BY latency_ms').all() as { v: number }[]).map((r) => r.v);
+    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+    const answered = totals.turns - totals.blocked;
+    return {
+      conversations: totals.conversations,
+      turns: totals.turns,
+      automation_rate: answered > 0 ? round((answered - totals.escalated) / answered) : 0,
+      blocked: totals.blocked,
+      escalations: {
+        total: totals.escalated,
+        by_reason: counts('SELECT escalation_reason k, COUNT(*) n FROM analytics_turns WHERE escalated = 1 GROUP BY 1 ORDER BY 2 DESC'),
+      },
+      intents: counts('SELECT intent k, COUNT(*) n FROM analytics_turns GROUP BY 1 ORDER BY 2 DESC'),
+      languages: counts('SELECT language k, COUNT(*) n FROM analytics_turns GROUP BY 1 ORDER BY 2 DESC'),
+      sentiment: {
+        average: round(totals.avg_sentiment),
+        negative: totals.neg,
+        neutral: totals.turns - totals.neg - totals.pos,
+        positive: totals.pos,
+      },
+      latency_ms: { p50: round(pct(50)), p95: round(pct(95)), p99: round(pct(99)) },
+      cost_usd: { total: round(totals.cost), per_conversation: totals.conversations ? round(totals.cost / totals.conversations) : 0 },
+    };
+  }
+
+  return { name: 'analytics-processor' as const, summary, close: unsubscribe };
+}
+
+const round = (n: number) => Math.round(n * 10_000) / 10_000;

@@ -1,0 +1,79 @@
+// Escalation rules: which conversations a person must take over, why, and how urgently.
+// Thresholds come from configuration; the first matching rule wins, most serious first.
+import type { EscalationDecision, EscalationReason, IntentResult, Order, Priority, ReturnDecision } from '../runtime/contracts.js';
+import { DEFAULT_LEXICON, foldText, matchesAny, type EscalationLexicon } from './lexicon.js';
+
+export interface EscalationConfig {
+  /** Sentiment at or below this is frustration (urgent). */
+  frustrationSentiment: number;
+  /** Escalate an angry customer who swears (never block them). */
+  escalateProfanity: boolean;
+  lexicon: EscalationLexicon;
+}
+
+export const DEFAULT_ESCALATION: EscalationConfig = {
+  frustrationSentiment: -0.6,
+  escalateProfanity: true,
+  lexicon: DEFAULT_LEXICON,
+};
+
+export interface EscalationInput {
+  message: string;
+  intent: IntentResult;
+  orders: Order[];
+  returnDecision?: ReturnDecision;
+}
+
+interface Rule {
+  reason: EscalationReason;
+  priority: Priority;
+  team?: 'support' | 'sales';
+  when(input: EscalationInput, folded: string, cfg: EscalationConfig): boolean;
+}
+
+const RULES: Rule[] = [
+  { reason: 'safety', priority: 'urgent', when: (_i, f, c) => Boolean(matchesAny(f, c.lexicon.safety)) },
+  { reason: 'threat', priority: 'urgent', when: (_i, f, c) => Boolean(matchesAny(f, c.lexicon.threat)) },
+  {
+    reason: 'frustration',
+    priority: 'urgent',
+    when: (i, _f, c) => (c.escalateProfanity && i.intent.profanity) || i.intent.sentiment.score <= c.frustrationSentiment,
+  },
+  {
+    reason: 'lost_or_stolen',
+    priority: 'high',
+    when: (i, f, c) =>
+      Boolean(matchesAny(f, c.lexicon.lostOrStolen)) ||
+      (i.intent.intent === 'order_status' && i.orders.some((o) => o.fulfillments.some((x) => x.shipmentStatus === 'failure'))),
+  },
+  {
+    reason: 'defect',
+    priority: 'high',
+    when: (i, f, c) =>
+      ['technical_support', 'return_request', 'exchange_request', 'complaint', 'product_info'].includes(i.intent.intent) &&
+      Boolean(matchesAny(f, c.lexicon.defect)),
+  },
+  {
+    reason: 'explicit_request',
+    priority: 'normal',
+    when: (i, f, c) => i.intent.intent === 'escalation_request' || (i.intent.intent === 'complaint' && Boolean(matchesAny(f, c.lexicon.humanRequest))),
+  },
+  { reason: 'return_over_limit', priority: 'normal', when: (i) => i.returnDecision?.reason === 'over_limit' },
+  { reason: 'return_outside_window', priority: 'normal', when: (i) => i.returnDecision?.reason === 'outside_window' },
+  {
+    reason: 'b2b',
+    priority: 'normal',
+    team: 'sales',
+    when: (i, f, c) => i.intent.intent === 'b2b_inquiry' || Boolean(matchesAny(f, c.lexicon.bulk)),
+  },
+];
+
+export function decideEscalation(input: EscalationInput, cfg: EscalationConfig = DEFAULT_ESCALATION): EscalationDecision {
+  const folded = foldText(input.message);
+  for (const rule of RULES) {
+    if (rule.when(input, folded, cfg)) {
+      return { escalate: true, reason: rule.reason, priority: rule.priority, team: rule.team ?? 'support' };
+    }
+  }
+  return { escalate: false };
+}

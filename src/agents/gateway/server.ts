@@ -1,0 +1,158 @@
+// The gateway: the platform's HTTP front door (node:http, no framework on the hot path).
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EventBus } from '../runtime/bus.js';
+import type { ChatRequest, ChatResponse } from '../runtime/contracts.js';
+import { SHOPIFY_TOPICS, ZENDESK_EVENTS } from '../runtime/events.js';
+import { RateLimiter } from '../runtime/sessions.js';
+import { validateChatRequest } from './validate.js';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+export interface GatewayDeps {
+  chat(req: ChatRequest): Promise<ChatResponse>;
+  bus: EventBus;
+  ready(): boolean;
+  analyticsSummary(): unknown;
+  shopifyWebhookSecret?: string;
+  log?: (line: string) => void;
+  rateLimit?: { perMinute: number; burst: number };
+}
+
+export interface Gateway {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export async function startGateway(deps: GatewayDeps, opts: { port: number; host?: string }): Promise<Gateway> {
+  const limiter = new RateLimiter(deps.rateLimit?.perMinute ?? 30, deps.rateLimit?.burst ?? 5);
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (err instanceof HttpError) return send(res, err.status, { error: err.message, ...err.extra });
+      deps.log?.(`gateway error: ${(err as Error).stack ?? String(err)}`);
+      send(res, 500, { error: 'internal error' });
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const path = url.split('?', 1)[0] ?? '/';
+    const method = req.method ?? 'GET';
+    if (path === '/v1/chat') {
+      if (method !== 'POST') throw new HttpError(405, 'use POST');
+      const body = parseJson(await readBody(req));
+      const v = validateChatRequest(body);
+      if (!v.ok) throw new HttpError(400, v.error, v.field ? { field: v.field } : {});
+      if (v.value.session_id) {
+        const r = limiter.take(v.value.session_id);
+        if (!r.ok) {
+          res.setHeader('Retry-After', String(r.retryAfterS));
+          throw new HttpError(429, 'too many messages in this session; please wait', { retry_after_s: r.retryAfterS });
+        }
+      }
+      return send(res, 200, await deps.chat(v.value));
+    }
+    if (path === '/health') return send(res, 200, { status: 'ok' });
+    if (path === '/ready') return deps.ready() ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'starting' });
+    if (path === '/v1/analytics/summary') {
+      if (method !== 'GET') throw new HttpError(405, 'use GET');
+      return send(res, 200, deps.analyticsSummary());
+    }
+    if (path.startsWith('/webhooks/shopify/')) {
+      if (method !== 'POST') throw new HttpError(405, 'use POST');
+      const raw = await readBody(req);
+      verifyShopify(req, raw, deps.shopifyWebhookSecret);
+      const topicParam = decodeURIComponent(path.slice('/webhooks/shopify/'.length));
+      const topic = String(req.headers['x-shopify-topic'] ?? topicParam.replace(/^([a-z_]+)[-.]/, '$1/'));
+      const subject = SHOPIFY_TOPICS[topic];
+      if (!subject) throw new HttpError(400, `unknown Shopify topic "${topic}"`, { known: Object.keys(SHOPIFY_TOPICS) });
+      const event = deps.bus.publish(subject, { topic, payload: parseJson(raw) as Record<string, unknown> });
+      return send(res, 202, { accepted: true, id: event.id, subject });
+    }
+    if (path === '/webhooks/zendesk') {
+      if (method !== 'POST') throw new HttpError(405, 'use POST');
+      const body = parseJson(await readBody(req)) as { event?: unknown; type?: unknown };
+      const name = String(body?.event ?? body?.type ?? '');
+      const subject = ZENDESK_EVENTS[name];
+      if (!subject) throw new HttpError(400, `unknown Zendesk event "${name}"`, { known: Object.keys(ZENDESK_EVENTS) });
+      const event = deps.bus.publish(subject, { payload: body as Record<string, unknown> });
+      return send(res, 202, { accepted: true, id: event.id, subject });
+    }
+    throw new HttpError(404, `no route for ${method} ${path}`);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://${opts.host ?? '127.0.0.1'}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      req.resume();
+      reject(new HttpError(413, `request body exceeds ${MAX_BODY_BYTES} bytes`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, `request body exceeds ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'request body is not valid JSON');
+  }
+}
+
+function verifyShopify(req: IncomingMessage, raw: Buffer, secret: string | undefined): void {
+  if (!secret) return;
+  const given = String(req.headers['x-shopify-hmac-sha256'] ?? '');
+  const expected = createHmac('sha256', secret).update(raw).digest();
+  const got = Buffer.from(given, 'base64');
+  if (got.length !== expected.length || !timingSafeEqual(got, expected)) throw new HttpError(401, 'invalid webhook signature');
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
+}

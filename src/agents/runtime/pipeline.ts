@@ -1,0 +1,336 @@
+// One customer message through the agents: critic.input → intent → knowledge → escalation → response →
+// critic.output → reply. Every stage runs in a span; analytics hears about the turn on the event bus.
+import { createHash } from 'node:crypto';
+import type { Tracer } from '@opentelemetry/api';
+import type { EventBus } from './bus.js';
+import type {
+  AGENTS as AgentNames,
+  ChatRequest,
+  ChatResponse,
+  ComposedReply,
+  Customer,
+  EscalationDecision,
+  Intent,
+  IntentResult,
+  KnowledgeResult,
+  Language,
+  Order,
+  ReturnDecision,
+  Shop,
+} from './contracts.js';
+import { AGENTS } from './contracts.js';
+import type { Commerce, CriticAgent, Helpdesk, IntentAgent, KnowledgeSearch, PiiProtector, ResponseAgent } from './ports.js';
+import type { Session, SessionStore } from './sessions.js';
+import { startRoot, withSpan } from './tracing.js';
+import type { Catalog } from '../knowledge/catalog.js';
+import { decideEscalation, type EscalationConfig } from '../escalation/rules.js';
+import { evaluateReturn } from '../policy/returns.js';
+
+export interface PipelineDeps {
+  critic: CriticAgent;
+  intent: IntentAgent;
+  response: ResponseAgent;
+  kb: KnowledgeSearch;
+  catalog: Catalog;
+  commerce: Commerce;
+  helpdesk: Helpdesk;
+  pii: PiiProtector;
+  bus: EventBus;
+  sessions: SessionStore;
+  tracer: Tracer;
+  shop: Shop;
+  escalation?: EscalationConfig;
+  issueRma: (order: Order, amount: number) => string;
+  now?: () => Date;
+}
+
+/** Intents whose answer needs the customer's orders. */
+const ORDER_INTENTS = new Set<Intent>(['order_status', 'order_modification', 'return_request', 'refund_status', 'exchange_request', 'billing_issue']);
+const PRODUCT_INTENTS = new Set<Intent>(['product_info', 'product_recommendation', 'product_comparison', 'technical_support']);
+const NO_KB_INTENTS = new Set<Intent>(['greeting', 'out_of_scope']);
+
+const FALLBACK: Record<Language, string> = {
+  en: "I'm sorry, I can't share that answer. A member of our team will follow up with you.",
+  fr: "Je suis désolé, je ne peux pas vous transmettre cette réponse. Un membre de notre équipe fera le suivi avec vous.",
+  es: 'Lo siento, no puedo compartir esa respuesta. Un miembro de nuestro equipo le dará seguimiento.',
+};
+
+type AgentName = (typeof AgentNames)[keyof typeof AgentNames];
+
+export class Pipeline {
+  constructor(private readonly d: PipelineDeps) {}
+
+  private now(): Date {
+    return this.d.now ? this.d.now() : new Date();
+  }
+
+  async handle(req: ChatRequest): Promise<ChatResponse> {
+    const started = performance.now();
+    const { d } = this;
+    const session = d.sessions.get(req.session_id);
+    if (req.customer_email) session.customerEmail = req.customer_email.trim().toLowerCase();
+    const customerEmail = session.customerEmail;
+    const masked = d.pii.mask(req.message);
+    const { span: root, ctx } = startRoot(d.tracer, 'chat', { session_id: session.id, turn: session.turns + 1 });
+    const traceId = root.spanContext().traceId;
+    const involved = new Set<AgentName>();
+    const stageMs: Record<string, number> = {};
+    const stage = async <T>(
+      agent: AgentName,
+      action: string,
+      inputs: unknown,
+      fn: () => Promise<{ value: T; outputs?: unknown; reasoning?: string }> | { value: T; outputs?: unknown; reasoning?: string },
+    ): Promise<T> => {
+      involved.add(agent);
+      const t0 = performance.now();
+      try {
+        return await withSpan(d.tracer, ctx, { agent, action, inputs }, fn);
+      } finally {
+        stageMs[`${agent}.${action}`] = performance.now() - t0;
+      }
+    };
+
+    try {
+      session.turns += 1;
+      const guard = await stage(AGENTS.critic, 'validate_input', { message: masked }, () => {
+        const r = d.critic.inputGuardrail(req.message, { customerEmail });
+        return { value: r, outputs: { is_safe: !r.tripwireTriggered, threats: r.info.categories }, reasoning: r.info.reason };
+      });
+
+      let intent = await stage(AGENTS.intent, 'classify_intent', { message: masked }, async () => {
+        const r = await d.intent.classify(req.message, { language: req.language ?? undefined });
+        return {
+          value: r,
+          outputs: { intent: r.intent, confidence: round(r.confidence), language: r.language, sentiment: r.sentiment.label },
+          reasoning: `top ${r.intent} ${round(r.confidence)}; next ${r.alternatives.map((a) => `${a.intent} ${round(a.score)}`).join(', ')}`,
+        };
+      });
+      const language: Language = req.language ?? intent.language;
+      session.language = language;
+
+      if (guard.tripwireTriggered) {
+        return this.finish(session, req, started, traceId, involved, stageMs, {
+          intent,
+          language,
+          text: d.critic.refusal(language),
+          blocked: true,
+          escalation: { escalate: false },
+        });
+      }
+
+      intent = this.carryOver(session, intent);
+      const customer = customerEmail ? await d.commerce.customer(customerEmail) : undefined;
+      const knowledge = await stage(AGENTS.knowledge, 'retrieve', { intent: intent.intent, entities: redactEntities(intent) }, async () => {
+        const k = await this.gather(req.message, intent, language, session, customer);
+        return {
+          value: k,
+          outputs: {
+            kb: k.kb.map((h) => `${h.source}#${h.heading}`),
+            orders: k.orders.map((o) => o.name),
+            products: k.products.map((p) => p.title),
+            notes: k.notes,
+          },
+        };
+      });
+
+      let returnDecision: ReturnDecision | undefined;
+      if ((intent.intent === 'return_request' || intent.intent === 'exchange_request') && knowledge.orders[0]) {
+        returnDecision = evaluateReturn(knowledge.orders[0], d.shop.policy, this.now(), d.issueRma, intent.entities.products);
+      }
+
+      const escalation = await stage(AGENTS.escalation, 'decide', { intent: intent.intent, sentiment: intent.sentiment }, async () => {
+        const decision = decideEscalation({ message: req.message, intent, orders: knowledge.orders, returnDecision }, d.escalation);
+        if (decision.escalate) await this.openTicket(decision, session, req, intent, customer);
+        return { value: decision, outputs: decision, reasoning: decision.escalate ? `rule ${decision.reason}` : 'no rule matched' };
+      });
+
+      const reply = await stage(AGENTS.response, 'generate', { intent: intent.intent, language }, () => {
+        const r: ComposedReply = d.response.compose({
+          language,
+          intent,
+          knowledge,
+          escalation,
+          shop: d.shop,
+          customer,
+          now: this.now(),
+          previousIntent: session.previousIntent,
+          returnDecision,
+        });
+        return { value: r, outputs: { awaiting: r.awaiting ?? null, chars: r.text.length } };
+      });
+
+      const facts = factsOf(knowledge, returnDecision, escalation, d.shop, customer, req.message);
+      const checked = await stage(AGENTS.critic, 'validate_output', { chars: reply.text.length }, () => {
+        const r = d.critic.outputGuardrail(reply.text, { facts, customerEmail });
+        return { value: r, outputs: { is_safe: !r.tripwireTriggered, threats: r.info.categories }, reasoning: r.info.reason };
+      });
+
+      session.awaiting = checked.tripwireTriggered ? undefined : reply.awaiting;
+      session.previousIntent = intent.intent;
+      return this.finish(session, req, started, traceId, involved, stageMs, {
+        intent,
+        language,
+        text: checked.tripwireTriggered ? FALLBACK[language] : reply.text,
+        blocked: false,
+        escalation,
+        outputBlocked: checked.tripwireTriggered ? checked.info.categories : undefined,
+      });
+    } catch (err) {
+      root.recordException(err as Error);
+      throw err;
+    } finally {
+      root.end();
+    }
+  }
+
+  /** A turn that answers our question ("which order?") continues the previous intent. */
+  private carryOver(session: Session, intent: IntentResult): IntentResult {
+    const { orderNumbers, emails } = intent.entities;
+    if (emails[0]) session.statedEmail = emails[0].toLowerCase();
+    if (orderNumbers[0]) session.orderNumber = orderNumbers[0];
+    if ((session.awaiting === 'order_reference' || session.awaiting === 'email') && session.previousIntent && (orderNumbers.length > 0 || emails.length > 0)) {
+      return { ...intent, intent: session.previousIntent, confidence: Math.max(intent.confidence, 0.9) };
+    }
+    return intent;
+  }
+
+  private async gather(message: string, intent: IntentResult, language: Language, session: Session, customer?: Customer): Promise<KnowledgeResult> {
+    const { d } = this;
+    const notes: string[] = [];
+    const kb = NO_KB_INTENTS.has(intent.intent) ? [] : d.kb.search(d.pii.mask(message), { k: 3, language });
+    let orders: Order[] = [];
+    if (ORDER_INTENTS.has(intent.intent)) {
+      const number = intent.entities.orderNumbers[0] ?? session.orderNumber;
+      const owner = session.customerEmail ?? session.statedEmail;
+      if (number) {
+        const order = await d.commerce.orderByNumber(number);
+        if (!owner) notes.push('needs_verification');
+        // An order that is not the customer's is reported as not found: never confirm someone else's order.
+        else if (!order || order.email.toLowerCase() !== owner) notes.push('order_not_found');
+        else orders = [order];
+      } else if (session.customerEmail) {
+        orders = (await d.commerce.ordersByEmail(session.customerEmail))
+          .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+          .slice(0, 3);
+        if (orders.length === 0) notes.push('no_orders');
+      } else {
+        notes.push('anonymous');
+      }
+    }
+    let products = intent.entities.products.length > 0 ? d.catalog.byTitle(intent.entities.products) : [];
+    if (products.length === 0 && PRODUCT_INTENTS.has(intent.intent)) products = d.catalog.search(message, 3);
+    if (!customer && session.customerEmail) notes.push('customer_not_found');
+    return { kb, orders, products, customer, tickets: [], notes };
+  }
+
+  private async openTicket(decision: EscalationDecision, session: Session, req: ChatRequest, intent: IntentResult, customer?: Customer): Promise<void> {
+    if (session.ticketId) {
+      decision.ticketId = session.ticketId;
+      return;
+    }
+    const email = session.customerEmail ?? session.statedEmail;
+    try {
+      const ticket = await this.d.helpdesk.createTicket({
+        subject: `[${decision.priority}] ${decision.reason?.replace(/_/g, ' ')} — ${intent.intent.replace(/_/g, ' ')}`,
+        comment: [`Customer message (${intent.language}):`, req.message, '', `Intent: ${intent.intent} (${round(intent.confidence)})`, `Session: ${session.id}`].join('\n'),
+        priority: decision.priority ?? 'normal',
+        tags: ['mac', `reason_${decision.reason}`, `intent_${intent.intent}`, `lang_${intent.language}`],
+        requester: email ? { email, name: customer ? `${customer.firstName} ${customer.lastName}`.trim() : undefined } : undefined,
+        group: decision.team,
+      });
+      decision.ticketId = String(ticket.id);
+      session.ticketId = decision.ticketId;
+    } catch (err) {
+      decision.ticketId = null;
+      decision.ticketError = `ticket could not be created: ${(err as Error).message}`.slice(0, 200);
+    }
+  }
+
+  private finish(
+    session: Session,
+    req: ChatRequest,
+    started: number,
+    traceId: string,
+    involved: Set<AgentName>,
+    stageMs: Record<string, number>,
+    r: { intent: IntentResult; language: Language; text: string; blocked: boolean; escalation: EscalationDecision; outputBlocked?: string[] },
+  ): ChatResponse {
+    const { d } = this;
+    const processing = performance.now() - started;
+    const escalated = r.escalation.escalate;
+    d.sessions.record({ sessionId: session.id, role: 'customer', text: d.pii.tokenize(req.message), intent: r.intent.intent, language: r.language, traceId });
+    d.sessions.record({ sessionId: session.id, role: 'assistant', text: d.pii.tokenize(r.text), language: r.language, traceId });
+    involved.add(AGENTS.analytics);
+    d.bus.publish('events.platform.conversations.turn', {
+      session_id: session.id,
+      trace_id: traceId,
+      intent: r.intent.intent,
+      confidence: round(r.intent.confidence),
+      language: r.language,
+      sentiment: r.intent.sentiment.score,
+      blocked: r.blocked,
+      output_blocked: r.outputBlocked ?? [],
+      escalated,
+      escalation_reason: r.escalation.reason ?? null,
+      latency_ms: round(processing),
+      stages_ms: Object.fromEntries(Object.entries(stageMs).map(([k, v]) => [k, round(v)])),
+      cost_usd: 0,
+    });
+    if (escalated) {
+      d.bus.publish('events.platform.escalations.created', {
+        session_id: session.id,
+        reason: r.escalation.reason,
+        priority: r.escalation.priority,
+        ticket_id: r.escalation.ticketId ?? null,
+        ticket_error: r.escalation.ticketError ?? null,
+      });
+    }
+    return {
+      response: r.text,
+      session_id: session.id,
+      intent: r.intent.intent,
+      confidence: round(r.intent.confidence),
+      language: r.language,
+      escalated,
+      ...(escalated
+        ? {
+            escalation: {
+              reason: r.escalation.reason ?? 'explicit_request',
+              priority: r.escalation.priority ?? 'normal',
+              ticket_id: r.escalation.ticketId ?? null,
+              ...(r.escalation.ticketError ? { ticket_error: r.escalation.ticketError } : {}),
+            },
+          }
+        : {}),
+      blocked: r.blocked,
+      processing_time_ms: round(processing),
+      agents_involved: [...involved],
+      trace_id: traceId,
+    };
+  }
+}
+
+/** Everything the reply may state: numbers in the reply must come from here (critic output guardrail). */
+export function factsOf(
+  k: KnowledgeResult,
+  ret: ReturnDecision | undefined,
+  esc: EscalationDecision,
+  shop: Shop,
+  customer: Customer | undefined,
+  message: string,
+): string {
+  return JSON.stringify({ k, ret, esc, shop, customer, message });
+}
+
+function redactEntities(intent: IntentResult): Record<string, unknown> {
+  const e = intent.entities;
+  return { orderNumbers: e.orderNumbers, products: e.products, amounts: e.amounts, emails: e.emails.length, phones: e.phones.length };
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/** A stable RMA number for an order (the same order always gets the same number). */
+export function rmaFor(order: Order): string {
+  const digest = createHash('sha256').update(`${order.id}`).digest();
+  return `RMA-${order.orderNumber}-${(digest.readUInt16BE(0) % 9000) + 1000}`;
+}

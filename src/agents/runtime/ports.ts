@@ -1,0 +1,60 @@
+// What the pipeline needs from each agent and integration — the seams where strategies (offline, Azure OpenAI)
+// and clients (real, mock) plug in.
+import type {
+  ComposedReply,
+  Customer,
+  GuardrailResult,
+  InputThreat,
+  IntentResult,
+  KbHit,
+  Language,
+  NewTicket,
+  Order,
+  OutputThreat,
+  Product,
+  ResponseContext,
+  Ticket,
+} from './contracts.js';
+
+export interface IntentAgent {
+  readonly name: string;
+  classify(text: string, hint?: { language?: Language }): IntentResult | Promise<IntentResult>;
+}
+
+export interface CriticAgent {
+  readonly name: string;
+  inputGuardrail(text: string, ctx: { customerEmail?: string }): GuardrailResult<InputThreat>;
+  outputGuardrail(reply: string, ctx: { facts: string; customerEmail?: string }): GuardrailResult<OutputThreat>;
+  refusal(language: Language): string;
+}
+
+export interface ResponseAgent {
+  readonly name: string;
+  compose(ctx: ResponseContext): ComposedReply;
+}
+
+export interface KnowledgeSearch {
+  search(query: string, opts: { k?: number; language?: Language }): KbHit[];
+}
+
+export interface Commerce {
+  orderByNumber(orderNumber: string): Promise<Order | undefined>;
+  ordersByEmail(email: string): Promise<Order[]>;
+  listProducts(): Promise<Product[]>;
+  customer(email: string): Promise<Customer | undefined>;
+}
+
+export interface Helpdesk {
+  createTicket(ticket: NewTicket): Promise<Ticket>;
+}
+
+export interface AnalyticsSink {
+  sendEvents(clientId: string, events: { name: string; params: Record<string, unknown> }[]): Promise<void>;
+}
+
+export interface PiiProtector {
+  /** Replaces PII with stable TOKEN_<uuid> tokens kept in the vault (text leaving for a third party). */
+  tokenize(text: string): string;
+  /** Replaces PII with [KIND] placeholders (logs, traces). */
+  mask(text: string): string;
+}

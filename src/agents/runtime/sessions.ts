@@ -1,0 +1,140 @@
+// Conversation sessions: multi-turn context kept in memory (bounded, idle ones expire) and every turn persisted
+// to the embedded database in batches, PII already tokenised by the caller.
+import { randomUUID } from 'node:crypto';
+import type { Database, Statement } from 'better-sqlite3';
+import type { Awaiting, Intent, Language } from './contracts.js';
+
+export interface Session {
+  id: string;
+  language?: Language;
+  customerEmail?: string;
+  /** An email the customer typed, used with an order number to verify an anonymous order lookup. */
+  statedEmail?: string;
+  orderNumber?: string;
+  awaiting?: Awaiting;
+  previousIntent?: Intent;
+  /** The helpdesk ticket already opened in this conversation (no duplicates). */
+  ticketId?: string;
+  turns: number;
+  lastSeen: number;
+}
+
+export interface TurnRecord {
+  sessionId: string;
+  role: 'customer' | 'assistant';
+  text: string;
+  intent?: Intent;
+  language?: Language;
+  traceId?: string;
+}
+
+export class SessionStore {
+  private readonly sessions = new Map<string, Session>();
+  private pending: (TurnRecord & { ts: string })[] = [];
+  private flushTimer?: NodeJS.Timeout;
+  private readonly insert?: Statement;
+  private readonly writeBatch?: (rows: (TurnRecord & { ts: string })[]) => void;
+
+  constructor(
+    private readonly db: Database | undefined,
+    private readonly opts: { maxSessions?: number; idleMs?: number; now?: () => number } = {},
+  ) {
+    if (db) {
+      db.exec(`CREATE TABLE IF NOT EXISTS conversation_turns (
+        id INTEGER PRIMARY KEY, session_id TEXT NOT NULL, ts TEXT NOT NULL, role TEXT NOT NULL, text TEXT NOT NULL,
+        intent TEXT, language TEXT, trace_id TEXT);
+        CREATE INDEX IF NOT EXISTS conversation_turns_session ON conversation_turns (session_id, id);`);
+      const insert = db.prepare(
+        'INSERT INTO conversation_turns (session_id, ts, role, text, intent, language, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      this.insert = insert;
+      this.writeBatch = db.transaction((rows: (TurnRecord & { ts: string })[]) => {
+        for (const r of rows) insert.run(r.sessionId, r.ts, r.role, r.text, r.intent ?? null, r.language ?? null, r.traceId ?? null);
+      });
+    }
+  }
+
+  private get now(): number {
+    return (this.opts.now ?? Date.now)();
+  }
+
+  /** The session for an id (created when new or expired); a missing id starts a new session. */
+  get(id: string | undefined): Session {
+    const now = this.now;
+    const idle = this.opts.idleMs ?? 30 * 60_000;
+    if (id) {
+      const s = this.sessions.get(id);
+      if (s && now - s.lastSeen <= idle) {
+        s.lastSeen = now;
+        // Map order = recency order: re-insert so eviction drops the least recently used.
+        this.sessions.delete(id);
+        this.sessions.set(id, s);
+        return s;
+      }
+    }
+    const session: Session = { id: id ?? randomUUID(), turns: 0, lastSeen: now };
+    this.sessions.set(session.id, session);
+    const max = this.opts.maxSessions ?? 100_000;
+    if (this.sessions.size > max) {
+      const oldest = this.sessions.keys().next().value;
+      if (oldest !== undefined) this.sessions.delete(oldest);
+    }
+    return session;
+  }
+
+  record(turn: TurnRecord): void {
+    if (!this.writeBatch) return;
+    this.pending.push({ ...turn, ts: new Date(this.now).toISOString() });
+    this.flushTimer ??= setTimeout(() => this.flush(), 50);
+  }
+
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const rows = this.pending;
+    this.pending = [];
+    if (rows.length > 0) this.writeBatch?.(rows);
+  }
+
+  history(sessionId: string, limit = 20): TurnRecord[] {
+    if (!this.db) return [];
+    this.flush();
+    const rows = this.db
+      .prepare('SELECT session_id, role, text, intent, language, trace_id FROM conversation_turns WHERE session_id = ? ORDER BY id DESC LIMIT ?')
+      .all(sessionId, limit) as { session_id: string; role: 'customer' | 'assistant'; text: string; intent: Intent | null; language: Language | null; trace_id: string | null }[];
+    return rows.reverse().map((r) => ({
+      sessionId: r.session_id,
+      role: r.role,
+      text: r.text,
+      intent: r.intent ?? undefined,
+      language: r.language ?? undefined,
+      traceId: r.trace_id ?? undefined,
+    }));
+  }
+}
+
+/** Per-key token bucket: `burst` requests at once, refilled at `perMinute`. */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  constructor(
+    private readonly perMinute = 30,
+    private readonly burst = 5,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Takes a token; returns the seconds to wait when none is left. */
+  take(key: string): { ok: true } | { ok: false; retryAfterS: number } {
+    const now = this.now();
+    const rate = this.perMinute / 60_000;
+    const b = this.buckets.get(key) ?? { tokens: this.burst, at: now };
+    b.tokens = Math.min(this.burst, b.tokens + (now - b.at) * rate);
+    b.at = now;
+    this.buckets.set(key, b);
+    if (this.buckets.size > 200_000) this.buckets.delete(this.buckets.keys().next().value as string);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return { ok: true };
+    }
+    return { ok: false, retryAfterS: Math.ceil((1 - b.tokens) / rate / 1000) };
+  }
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { decideEscalation } from '../../../src/agents/escalation/rules.js';
+import type { Intent, IntentResult, Order, ShopPolicy } from '../../../src/agents/runtime/contracts.js';
+import { evaluateReturn } from '../../../src/agents/policy/returns.js';
+
+const intent = (name: Intent, over: Partial<IntentResult> = {}): IntentResult => ({
+  language: 'en',
+  intent: name,
+  confidence: 0.9,
+  alternatives: [],
+  entities: { orderNumbers: [], emails: [], phones: [], amounts: [], products: [] },
+  sentiment: { score: 0, label: 'neutral' },
+  profanity: false,
+  ...over,
+});
+
+const order = (over: Partial<Order> = {}): Order => ({
+  id: 1,
+  name: '#10241',
+  orderNumber: 10241,
+  email: 'a@example.com',
+  createdAt: '2026-10-20T10:00:00Z',
+  financialStatus: 'paid',
+  fulfillmentStatus: 'fulfilled',
+  cancelledAt: null,
+  currency: 'USD',
+  subtotal: 80,
+  tax: 5,
+  shipping: 8,
+  total: 93,
+  items: [{ title: 'Ceramic Dripper', quantity: 1, price: 80 }],
+  fulfillments: [{ status: 'success', shipmentStatus: 'delivered', createdAt: '2026-10-25T10:00:00Z', updatedAt: '2026-10-29T10:00:00Z' }],
+  refunds: [],
+  ...over,
+});
+
+const policy: ShopPolicy = {
+  returnWindowDays: 30,
+  autoApproveReturnLimit: 150,
+  freeShippingThreshold: 75,
+  loyalty: { pointsPerDollar: 1, redeemPoints: 500, redeemValue: 10, tiers: [{ name: 'Bronze', minPoints: 0 }] },
+  giftCards: { min: 10, max: 500 },
+};
+
+describe('escalation rules', () => {
+  const decide = (message: string, i: IntentResult, orders: Order[] = []) => decideEscalation({ message, intent: i, orders });
+
+  it('health and safety, and threats, are urgent in every language', () => {
+    expect(decide('The kettle gave me an electric shock', intent('technical_support'))).toMatchObject({ escalate: true, reason: 'safety', priority: 'urgent' });
+    expect(decide('La bouilloire a pris feu', intent('technical_support', { language: 'fr' }))).toMatchObject({ reason: 'safety' });
+    expect(decide('Me quemé con la tetera', intent('complaint', { language: 'es' }))).toMatchObject({ reason: 'safety' });
+    expect(decide('I will talk to my lawyer', intent('complaint'))).toMatchObject({ reason: 'threat', priority: 'urgent' });
+  });
+
+  it('an angry or swearing customer is escalated as frustration', () => {
+    expect(decide('this is ridiculous', intent('complaint', { sentiment: { score: -0.8, label: 'negative' } }))).toMatchObject({ reason: 'frustration', priority: 'urgent' });
+    expect(decide('where is my damn order', intent('order_status', { profanity: true }))).toMatchObject({ reason: 'frustration' });
+  });
+
+  it('lost parcels and defects are high; a human request is normal; B2B goes to sales', () => {
+    expect(decide('my parcel never arrived', intent('order_status'))).toMatchObject({ reason: 'lost_or_stolen', priority: 'high' });
+    const failed = order({ fulfillments: [{ status: 'failure', shipmentStatus: 'failure', createdAt: '2026-11-01T00:00:00Z' }] });
+    expect(decide('where is my order?', intent('order_status'), [failed])).toMatchObject({ reason: 'lost_or_stolen' });
+    expect(decide('the grinder arrived broken', intent('return_request'))).toMatchObject({ reason: 'defect', priority: 'high' });
+    expect(decide('I want to talk to a person', intent('escalation_request'))).toMatchObject({ reason: 'explicit_request', priority: 'normal' });
+    expect(decide('do you sell wholesale to cafés?', intent('b2b_inquiry'))).toMatchObject({ reason: 'b2b', team: 'sales', priority: 'normal' });
+  });
+
+  it('ordinary questions are not escalated', () => {
+    expect(decide('how much is shipping to Canada?', intent('shipping_question'))).toEqual({ escalate: false });
+    expect(decide('Is the Firefox extension supported?', intent('technical_support'))).toEqual({ escalate: false });
+  });
+});
+
+describe('return policy', () => {
+  const now = new Date('2026-11-26T12:00:00Z');
+  const rma = () => 'RMA-10241-1234';
+
+  it('approves within the window and at or under the limit, with an RMA', () => {
+    expect(evaluateReturn(order(), policy, now, rma)).toMatchObject({ status: 'approved', rma: 'RMA-10241-1234', deadline: '2026-11-28', amount: 80 });
+  });
+
+  it('sends returns over the limit or outside the window to review, and escalates them', () => {
+    const big = order({ items: [{ title: 'Summit Grinder', quantity: 1, price: 215 }] });
+    const r = evaluateReturn(big, policy, now, rma);
+    expect(r).toMatchObject({ status: 'needs_review', reason: 'over_limit', amount: 215 });
+    expect(r.rma).toBeUndefined();
+    expect(decideEscalation({ message: 'return please', intent: intent('return_request'), orders: [big], returnDecision: r })).toMatchObject({ reason: 'return_over_limit', priority: 'normal' });
+    expect(evaluateReturn(order(), policy, new Date('2026-12-05T00:00:00Z'), rma)).toMatchObject({ status: 'needs_review', reason: 'outside_window' });
+  });
+
+  it('explains orders that cannot be returned', () => {
+    expect(evaluateReturn(order({ fulfillments: [] }), policy, now, rma)).toMatchObject({ status: 'not_eligible', reason: 'not_delivered' });
+    expect(evaluateReturn(order({ cancelledAt: '2026-10-21T00:00:00Z' }), policy, now, rma)).toMatchObject({ reason: 'cancelled' });
+    expect(evaluateReturn(order({ financialStatus: 'refunded' }), policy, now, rma)).toMatchObject({ reason: 'already_refunded' });
+  });
+
+  it('prices only the lines the customer names', () => {
+    const two = order({ items: [{ title: 'Summit Grinder', quantity: 1, price: 215 }, { title: 'Mug', quantity: 2, price: 20 }] });
+    expect(evaluateReturn(two, policy, now, rma, ['mug'])).toMatchObject({ status: 'approved', amount: 40 });
+  });
+});
