@@ -19,10 +19,12 @@ export async function main(argv: string[], deps?: Deps): Promise<number> {
   });
   const program = buildProgram(deps, packageVersion());
   const onSigint = () => {
+    // A command that stops gracefully on Ctrl-C (mac dev) has its own listener; otherwise stop now.
+    if (process.listenerCount('SIGINT') > 1) return;
     deps.io.info('\nInterrupted.');
     process.exit(ExitCode.interrupted);
   };
-  process.once('SIGINT', onSigint);
+  process.on('SIGINT', onSigint);
   try {
     await program.parseAsync(argv);
     return ExitCode.ok;
