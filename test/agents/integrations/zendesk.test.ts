@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { IntegrationError } from '../../../src/agents/integrations/http.js';
+import { ZendeskClient } from '../../../src/agents/integrations/zendesk.js';
+import type { NewTicket } from '../../../src/agents/runtime/contracts.js';
+import { requestsTo, startHarness, type Harness } from './helpers.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.mocks.close();
+});
+beforeEach(() => {
+  h.mocks.state.reset();
+});
+
+const lostParcel: NewTicket = {
+  subject: 'Parcel for #10252 still missing',
+  comment: 'Customer: my French press never arrived. Agent: escalating.',
+  priority: 'high',
+  tags: ['lost_or_stolen', 'order_10252'],
+  requester: { email: 'daniel.okafor@example.com', name: 'Daniel Okafor' },
+  group: 'support',
+};
+
+describe('ZendeskClient against the mock (demo shop)', () => {
+  it('finds a customer’s existing tickets by requester email, newest first', async () => {
+    const tickets = await h.zendesk.ticketsByRequesterEmail('hannah.lindqvist@example.com');
+    expect(tickets).toEqual([
+      {
+        id: 5103,
+        subject: expect.any(String),
+        status: 'solved',
+        priority: 'normal',
+        requesterEmail: 'hannah.lindqvist@example.com',
+        tags: ['return', 'rma', 'defective', 'order_10229'],
+        createdAt: '2026-10-05T14:48:30Z',
+      },
+    ]);
+    const [search] = requestsTo(h.mocks, 'zendesk', '/search.json');
+    expect(search?.query.query).toBe('type:ticket requester:hannah.lindqvist@example.com');
+    expect(await h.zendesk.ticketsByRequesterEmail('nobody@example.com')).toEqual([]);
+  });
+
+  it('creates a ticket (201, id above the highest existing) and then finds it by search', async () => {
+    const created = await h.zendesk.createTicket(lostParcel);
+    expect(created).toMatchObject({
+      id: 5115,
+      subject: 'Parcel for #10252 still missing',
+      status: 'new',
+      priority: 'high',
+      requesterEmail: 'daniel.okafor@example.com',
+      tags: ['lost_or_stolen', 'order_10252', 'team_support'],
+    });
+    const [post] = requestsTo(h.mocks, 'zendesk', '/tickets.json');
+    expect(post).toMatchObject({ method: 'POST', status: 201 });
+    expect(post?.body).toEqual({
+      ticket: {
+        subject: lostParcel.subject,
+        comment: { body: lostParcel.comment },
+        priority: 'high',
+        tags: ['lost_or_stolen', 'order_10252', 'team_support'],
+        requester: { email: 'daniel.okafor@example.com', name: 'Daniel Okafor' },
+      },
+    });
+
+    const found = await h.zendesk.ticketsByRequesterEmail('daniel.okafor@example.com');
+    expect(found.map((t) => t.id)).toEqual([5115, 5101]);
+    expect(await h.zendesk.ticket(5115)).toEqual(created);
+
+    const second = await h.zendesk.createTicket({ ...lostParcel, subject: 'Second' });
+    expect(second.id).toBe(5116);
+  });
+
+  it('a new requester becomes a Zendesk end-user and their ticket is searchable', async () => {
+    const created = await h.zendesk.createTicket({
+      subject: 'Wholesale enquiry',
+      comment: 'We run three cafés and would like a price list.',
+      priority: 'normal',
+      tags: ['b2b'],
+      requester: { email: 'buyer@cafe.example.org' },
+    });
+    expect(h.mocks.state.userByEmail('buyer@cafe.example.org')).toMatchObject({ role: 'end-user', name: 'buyer' });
+    expect((await h.zendesk.ticketsByRequesterEmail('buyer@cafe.example.org')).map((t) => t.id)).toEqual([created.id]);
+  });
+
+  it('maps the group to group_id when configured', async () => {
+    const client = new ZendeskClient({
+      baseUrl: h.mocks.urls.zendesk,
+      ...h.mocks.credentials.zendesk,
+      groupIds: { sales: 360000111 },
+    });
+    const created = await client.createTicket({ ...lostParcel, group: 'sales' });
+    expect(created.tags).not.toContain('team_sales');
+    expect(h.mocks.state.tickets.find((t) => t.id === created.id)?.group_id).toBe(360000111);
+  });
+
+  it('ticket(id) resolves the requester email; unknown id → null', async () => {
+    expect(await h.zendesk.ticket(5111)).toMatchObject({
+      id: 5111,
+      status: 'new',
+      requesterEmail: 'marcus.reid@example.net',
+      tags: ['billing', 'duplicate_charge', 'order_10290'],
+    });
+    expect(await h.zendesk.ticket(42)).toBeNull();
+  });
+
+  it('a transient 503 on create is retried and creates exactly one ticket', async () => {
+    h.mocks.state.faults.zendesk = { status: 503, times: 1, method: 'POST' };
+    const created = await h.zendesk.createTicket(lostParcel);
+    expect(created.id).toBe(5115);
+    expect(h.mocks.state.tickets.filter((t) => t.subject === lostParcel.subject)).toHaveLength(1);
+  });
+
+  it('when Zendesk is down the ticket cannot be created: IntegrationError, no ticket, no invented id', async () => {
+    h.mocks.state.faults.zendesk = 'down';
+    const error = await h.zendesk.createTicket(lostParcel).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IntegrationError);
+    expect(error).toMatchObject({ service: 'zendesk', code: 'network', attempts: 4 });
+    delete h.mocks.state.faults.zendesk;
+    expect(h.mocks.state.tickets).toHaveLength(14);
+  });
+
+  it('a persistent 503 surfaces as IntegrationError(503)', async () => {
+    h.mocks.state.faults.zendesk = { status: 503 };
+    await expect(h.zendesk.createTicket(lostParcel)).rejects.toMatchObject({ status: 503, attempts: 4 });
+  });
+
+  it('wrong credentials → 401 in Zendesk’s shape, token not in the message', async () => {
+    const token = 'zd_wrong_token_abcdef';
+    const client = new ZendeskClient({ baseUrl: h.mocks.urls.zendesk, email: h.mocks.credentials.zendesk.email, apiToken: token });
+    const error = await client.ticket(5101).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 401, body: { error: "Couldn't authenticate you" } });
+    expect((error as Error).message).toContain("Couldn't authenticate you");
+    expect((error as Error).message).not.toContain(token);
+    expect((error as Error).message).not.toContain(Buffer.from(`${h.mocks.credentials.zendesk.email}/token:${token}`).toString('base64'));
+  });
+
+  it('the mock validates tickets like Zendesk (422 RecordInvalid)', async () => {
+    await expect(h.zendesk.createTicket({ ...lostParcel, comment: '  ' })).rejects.toMatchObject({
+      status: 422,
+      body: { error: 'RecordInvalid' },
+    });
+  });
+});
