@@ -319,7 +319,8 @@ export function factsOf(
   customer: Customer | undefined,
   message: string,
 ): string {
-  return JSON.stringify({ k, ret, esc, shop, customer, message });
+  // Timestamps become dates: replies state days, never clock times.
+  return JSON.stringify({ k, ret, esc, shop, customer, message }).replace(/(\d{4}-\d{2}-\d{2})T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?/g, '$1');
 }
 
 function redactEntities(intent: IntentResult): Record<string, unknown> {
