@@ -5,6 +5,9 @@ import { UsageError } from './errors.js';
 import { initCommand } from './commands/init.js';
 import { doctorCommand } from './commands/doctor.js';
 import { configCommand } from './commands/config.js';
+import { devCommand } from './commands/dev.js';
+import { evalCommand } from './commands/eval.js';
+import { kbCommand } from './commands/kb.js';
 
 export function buildProgram(deps: Deps, version: string): Command {
   const program = new Command('mac')
@@ -40,7 +43,14 @@ Examples:
     )
     .hook('preAction', (_root, action) => deps.configure(action.optsWithGlobals<GlobalOptions>()));
 
-  for (const command of [initCommand(deps), doctorCommand(deps), configCommand(deps)]) {
+  for (const command of [
+    initCommand(deps),
+    doctorCommand(deps),
+    configCommand(deps),
+    devCommand(deps),
+    evalCommand(deps),
+    kbCommand(deps),
+  ]) {
     program.addCommand(command);
   }
   // Subcommands report usage errors the same way as the root.

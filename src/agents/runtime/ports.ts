@@ -49,7 +49,7 @@ export interface Helpdesk {
 }
 
 export interface AnalyticsSink {
-  sendEvents(clientId: string, events: { name: string; params: Record<string, unknown> }[]): Promise<void>;
+  sendEvents(clientId: string, events: { name: string; params: Record<string, unknown> }[]): Promise<unknown>;
 }
 
 export interface PiiProtector {
