@@ -8,6 +8,7 @@ import { configCommand } from './commands/config.js';
 import { devCommand } from './commands/dev.js';
 import { evalCommand } from './commands/eval.js';
 import { kbCommand } from './commands/kb.js';
+import { piiCommand } from './commands/pii.js';
 
 export function buildProgram(deps: Deps, version: string): Command {
   const program = new Command('mac')
@@ -50,6 +51,7 @@ Examples:
     devCommand(deps),
     evalCommand(deps),
     kbCommand(deps),
+    piiCommand(deps),
   ]) {
     program.addCommand(command);
   }

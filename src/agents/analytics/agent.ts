@@ -54,13 +54,34 @@ export function createAnalyticsAgent(db: Database, bus: EventBus, ga4?: Analytic
       cost_usd: t.cost_usd,
     });
   };
-  const unsubscribe = bus.subscribe('events.platform.conversations.turn', 'analytics-processor', async (e) => {
+  // GA4 gets the turns in batches (≤ 25 events a request, at most every 2 s), not one request per turn: the
+  // platform reports as one server-side client and each event carries its conversation's session id.
+  let outgoing: { name: string; params: Record<string, unknown> }[] = [];
+  let sending: Promise<void> = Promise.resolve();
+  const sendBatch = () => {
+    const batch = outgoing;
+    outgoing = [];
+    if (batch.length === 0) return;
+    sending = sending.then(() => ga4?.sendEvents(GA4_CLIENT_ID, batch).then(() => undefined, () => undefined));
+  };
+  const timer = ga4 ? setInterval(sendBatch, 2000) : undefined;
+  timer?.unref();
+  const unsubscribe = bus.subscribe('events.platform.conversations.turn', 'analytics-processor', (e) => {
     record(e);
+    if (!ga4) return;
     const t = e.data as unknown as TurnEvent;
-    await ga4?.sendEvents(t.session_id, [
-      { name: 'support_turn', params: { intent: t.intent, language: t.language, escalated: t.escalated, blocked: t.blocked, latency_ms: t.latency_ms } },
-    ]);
+    outgoing.push({
+      name: 'support_turn',
+      params: { session_id: t.session_id, intent: t.intent, language: t.language, escalated: t.escalated, blocked: t.blocked, latency_ms: t.latency_ms },
+    });
+    if (outgoing.length >= 25) sendBatch();
   });
+  const close = async () => {
+    unsubscribe();
+    if (timer) clearInterval(timer);
+    sendBatch();
+    await sending;
+  };
 
   function summary(): AnalyticsSummary {
     const totals = db
@@ -97,7 +118,8 @@ export function createAnalyticsAgent(db: Database, bus: EventBus, ga4?: Analytic
     };
   }
 
-  return { name: 'analytics-processor' as const, summary, close: unsubscribe };
+  return { name: 'analytics-processor' as const, summary, close };
 }
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
+const GA4_CLIENT_ID = 'mac-platform';

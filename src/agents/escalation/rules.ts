@@ -1,6 +1,6 @@
 // Escalation rules: which conversations a person must take over, why, and how urgently.
 // Thresholds come from configuration; the first matching rule wins, most serious first.
-import type { EscalationDecision, EscalationReason, IntentResult, Order, Priority, ReturnDecision } from '../runtime/contracts.js';
+import type { EscalationDecision, EscalationReason, Intent, IntentResult, Order, Priority, ReturnDecision } from '../runtime/contracts.js';
 import { DEFAULT_LEXICON, foldText, matchesAny, type EscalationLexicon } from './lexicon.js';
 
 export interface EscalationConfig {
@@ -23,6 +23,8 @@ export interface EscalationInput {
   orders: Order[];
   returnDecision?: ReturnDecision;
 }
+
+const NOT_ABOUT_A_PRODUCT = new Set<Intent>(['account_help', 'billing_issue', 'gift_card', 'loyalty_program', 'general_inquiry', 'greeting', 'out_of_scope']);
 
 interface Rule {
   reason: EscalationReason;
@@ -49,9 +51,8 @@ const RULES: Rule[] = [
   {
     reason: 'defect',
     priority: 'high',
-    when: (i, f, c) =>
-      ['technical_support', 'return_request', 'exchange_request', 'complaint', 'product_info'].includes(i.intent.intent) &&
-      Boolean(matchesAny(f, c.lexicon.defect)),
+    // About a product the customer has: not "the website is broken" or "my password reset does not work".
+    when: (i, f, c) => !NOT_ABOUT_A_PRODUCT.has(i.intent.intent) && Boolean(matchesAny(f, c.lexicon.defect)),
   },
   {
     reason: 'explicit_request',

@@ -106,6 +106,8 @@ export async function startGateway(deps: GatewayDeps, opts: { port: number; host
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // Keep-alive clients that never go idle get a short grace period, then are cut.
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
       }),
   };
 }

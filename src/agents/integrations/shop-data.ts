@@ -65,6 +65,7 @@ export const shopFileSchema = z.looseObject({
   name: z.string().min(1),
   currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as "USD"'),
   supportEmail: z.email().optional(),
+  supportPhone: z.string().regex(/^\+?[\d\s().-]{6,20}$/, 'expected a phone number such as "+15095550142"').optional(),
   policy: shopPolicySchema,
 });
 
@@ -94,6 +95,7 @@ export function loadShop(dataDir: string, policyOverrides?: PolicyOverrides): Sh
   };
   const shop: Shop = { name: data.name, currency: data.currency, policy };
   if (data.supportEmail) shop.supportEmail = data.supportEmail;
+  if (data.supportPhone) shop.supportPhone = data.supportPhone;
   return shop;
 }
 

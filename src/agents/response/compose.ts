@@ -111,6 +111,7 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
     const vague = ctx.knowledge.kb.length === 0 && !hasEntities(ctx);
     if (quote) say(t, quote);
     else say(t, m.contact.reach(ctx.shop.name, ctx.shop.supportEmail), m.contact.assistant);
+    if (ctx.shop.supportPhone && !quote?.includes(ctx.shop.supportPhone)) say(t, m.contact.phone(ctx.shop.supportPhone));
     if (vague) clarify(t);
     else say(t, m.contact.anythingElse);
   },
@@ -199,7 +200,10 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
     const delivered = deliveredAt(o);
     let eligible = false;
     if (o.cancelledAt) say(t, m.exchanges.cancelled(o.name));
-    else if (decision?.deadline && (decision.status === 'approved' || decision.reason === 'over_limit')) {
+    else if (decision?.status === 'approved' && decision.rma && ctx.intent.entities.products.length > 0) {
+      // The customer named what to swap: the exchange is approved under a return authorisation.
+      say(t, m.exchanges.approved(o.name, decision.rma));
+    } else if (decision?.deadline && (decision.status === 'approved' || decision.reason === 'over_limit')) {
       eligible = true;
       say(t, m.exchanges.eligibleUntil(o.name, f.date(decision.deadline)));
     } else if (!delivered) say(t, m.exchanges.notDelivered(o.name, f.count(policy.returnWindowDays)));

@@ -57,8 +57,8 @@ export function createSqliteBus(db: Database, opts: { now?: () => number; retryD
   const subs: Subscription[] = [];
   let queue: BusEvent[] = [];
   let flushScheduled = false;
-  let inFlight = new Set<Promise<void>>();
-  const timers = new Set<NodeJS.Timeout>();
+  const inFlight = new Set<Promise<void>>();
+  const timers = new Map<NodeJS.Timeout, () => void>();
   let closed = false;
 
   const writeBatch = db.transaction((events: BusEvent[]) => {
@@ -88,8 +88,9 @@ export function createSqliteBus(db: Database, opts: { now?: () => number; retryD
   async function deliver(event: BusEvent, sub: Subscription, attempt: number): Promise<void> {
     try {
       await sub.handler(event);
-      if (attempt > 1) recordDelivery.run(event.id, sub.name, attempt, 'delivered', null);
+      if (attempt > 1 && !closed) recordDelivery.run(event.id, sub.name, attempt, 'delivered', null);
     } catch (err) {
+      if (closed) return; // shutting down: the event stays undelivered in the outbox and is retried on restart
       const message = (err as Error).message ?? String(err);
       const delay = delays[attempt - 1];
       if (delay === undefined) {
@@ -104,7 +105,7 @@ export function createSqliteBus(db: Database, opts: { now?: () => number; retryD
           resolve();
         }, delay * 1000);
         t.unref();
-        timers.add(t);
+        timers.set(t, resolve);
       });
       if (!closed) await deliver(event, sub, attempt + 1);
     }
@@ -153,9 +154,13 @@ export function createSqliteBus(db: Database, opts: { now?: () => number; retryD
       if (queue.length > 0) flush();
       closed = true;
       clearInterval(purgeTimer);
-      for (const t of timers) clearTimeout(t);
+      // Pending retries end now; their events stay undelivered in the outbox for the next start.
+      for (const [t, resolve] of timers) {
+        clearTimeout(t);
+        resolve();
+      }
       timers.clear();
-      inFlight = new Set();
+      await Promise.allSettled([...inFlight]);
     },
   };
 }

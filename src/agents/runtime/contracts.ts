@@ -223,6 +223,7 @@ export interface Shop {
   name: string;
   currency: string;
   supportEmail?: string;
+  supportPhone?: string;
   policy: ShopPolicy;
 }
 

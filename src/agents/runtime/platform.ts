@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import { createAnalyticsAgent } from '../analytics/agent.js';
 import { createCriticAgent } from '../critic/agent.js';
 import type { EscalationConfig } from '../escalation/rules.js';
@@ -20,9 +21,10 @@ import { maskPii, tokenizePii } from '../pii/redact.js';
 import { SqlitePiiVault } from '../pii/vault.js';
 import { createResponseAgent } from '../response/agent.js';
 import { createSqliteBus } from './bus.js';
-import type { Order } from './contracts.js';
+import type { KbHit, Language, Order } from './contracts.js';
 import { Pipeline, rmaFor } from './pipeline.js';
 import type { Commerce } from './ports.js';
+import { cachedCommerce } from './cached-commerce.js';
 import { SessionStore } from './sessions.js';
 import { createTracing } from './tracing.js';
 
@@ -97,27 +99,39 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
     const shopify = new ShopifyClient(live.shopify);
     const zendesk = new ZendeskClient(live.zendesk);
     const ga4 = live.ga4 ? new Ga4Client({ ...live.ga4, baseUrl: mocks?.urls.ga4 }) : undefined;
-    const commerce: Commerce = {
+    const direct: Commerce = {
       orderByNumber: async (n) => (await shopify.orderByNumber(n)) ?? undefined,
       ordersByEmail: (email) => shopify.ordersByEmail(email),
       listProducts: () => shopify.listProducts({ status: 'active' }),
       customer: async (email) => (await shopify.customer(email)) ?? undefined,
     };
 
-    const catalog = new Catalog(await commerce.listProducts());
+    const catalog = new Catalog(await direct.listProducts());
     const kb = openKnowledgeBase(db);
     const kbDir = o.kbDir ?? path.join(o.dataDir, 'kb');
     const ingested = await kb.ingest(kbDir, new HashedNgramEmbedder());
     log(`knowledge base: ${ingested.documents} documents, ${ingested.chunks} chunks`);
 
+    // Customers ask the same questions again and again: identical searches are answered from memory.
+    const kbCache = new LRUCache<string, KbHit[]>({ max: 5_000 });
+    const kbResults = {
+      get(q: string, opts: { k?: number; language?: Language }): KbHit[] {
+        const key = `${opts.language ?? ''}|${opts.k ?? ''}|${q.trim().toLowerCase()}`;
+        let hits = kbCache.get(key);
+        if (!hits) kbCache.set(key, (hits = kb.searchSync(q, opts)));
+        return hits;
+      },
+    };
+
     const vault = new SqlitePiiVault(db, o.vaultKey);
     const pii = { tokenize: (text: string) => tokenizePii(text, vault).text, mask: maskPii };
     const tracing = createTracing({ dir: tracesDir, redact: maskPii });
     closers.push(() => tracing.shutdown());
+    const sessions = new SessionStore(db);
+    closers.push(() => sessions.close());
     const bus = createSqliteBus(db);
     closers.push(() => bus.close());
-    const sessions = new SessionStore(db);
-    closers.push(() => sessions.flush());
+    const commerce = cachedCommerce(direct, bus);
     const analytics = createAnalyticsAgent(db, bus, ga4);
     closers.push(() => analytics.close());
     bus.subscribe('events.shopify.products.>', 'catalog-refresh', async () => catalog.replace(await commerce.listProducts()));
@@ -134,7 +148,7 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
       critic: createCriticAgent(),
       intent: createIntentAgent({ products: catalog.products }),
       response: createResponseAgent(),
-      kb: { search: (q, opts) => kb.searchSync(q, opts) },
+      kb: { search: (q, opts) => kbResults.get(q, opts) },
       catalog,
       commerce,
       helpdesk: zendesk,

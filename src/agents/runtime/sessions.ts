@@ -32,6 +32,7 @@ export class SessionStore {
   private readonly sessions = new Map<string, Session>();
   private pending: (TurnRecord & { ts: string })[] = [];
   private flushTimer?: NodeJS.Timeout;
+  private closed = false;
   private readonly insert?: Statement;
   private readonly writeBatch?: (rows: (TurnRecord & { ts: string })[]) => void;
 
@@ -83,9 +84,15 @@ export class SessionStore {
   }
 
   record(turn: TurnRecord): void {
-    if (!this.writeBatch) return;
+    if (!this.writeBatch || this.closed) return;
     this.pending.push({ ...turn, ts: new Date(this.now).toISOString() });
     this.flushTimer ??= setTimeout(() => this.flush(), 50);
+  }
+
+  /** Writes what is pending; later turns are not recorded (the database is about to close). */
+  close(): void {
+    this.flush();
+    this.closed = true;
   }
 
   flush(): void {

@@ -100,3 +100,11 @@ describe('return policy', () => {
     expect(evaluateReturn(two, policy, now, rma, ['mug'])).toMatchObject({ status: 'approved', amount: 40 });
   });
 });
+
+describe('defects reported under another intent', () => {
+  it('a cracked product is a defect even when classified as an order question, not a broken login', () => {
+    const i = (name: Intent) => intent(name);
+    expect(decideEscalation({ message: 'The handle on my kettle from order #10215 cracked', intent: i('order_status'), orders: [] })).toMatchObject({ reason: 'defect' });
+    expect(decideEscalation({ message: 'the password reset link is broken', intent: i('account_help'), orders: [] })).toEqual({ escalate: false });
+  });
+});

@@ -84,6 +84,7 @@ export const en: Messages = {
   },
 
   contact: {
+    phone: (phone) => `By phone, call ${phone}.`,
     reach: (shop, email) =>
       email
         ? `You can reach the ${shop} support team by email at ${email}.`
@@ -171,6 +172,8 @@ export const en: Messages = {
   },
 
   exchanges: {
+    approved: (name, rma) =>
+      `Your exchange for order ${name} is approved. Your return authorization (RMA) number is ${rma}: send the item back with that number inside the box, and we’ll ship the replacement as soon as it’s scanned by the carrier.`,
     policy: (windowDays, limit) =>
       `You can exchange an item for a different size, colour or model within ${windowDays} days of delivery, as long as it’s unused, clean, complete and in its original packaging. Exchanges worth more than ${limit} are reviewed by our team first.`,
     eligible: (name, delivered) => `Order ${name} was delivered on ${delivered}, so it’s within the exchange window.`,

@@ -94,6 +94,7 @@ export const es: Messages = {
   },
 
   contact: {
+    phone: (phone) => `Por teléfono, llame al ${phone}.`,
     reach: (shop, email) =>
       email
         ? `Puede comunicarse con el equipo de atención al cliente de ${shop} por correo electrónico en ${email}.`
@@ -187,6 +188,8 @@ export const es: Messages = {
   },
 
   exchanges: {
+    approved: (name, rma) =>
+      `Su cambio del pedido ${name} está aprobado. Su número de autorización de devolución (RMA) es ${rma}: envíe el artículo con ese número dentro de la caja y enviaremos el reemplazo en cuanto el transportista lo registre.`,
     policy: (windowDays, limit) =>
       `Puede cambiar un artículo por otra talla, otro color u otro modelo dentro de los ${windowDays} días siguientes a la entrega, siempre que esté sin usar, limpio, completo y en su embalaje original. Los cambios de más de ${limit} los revisa primero nuestro equipo.`,
     eligible: (name, delivered) => `El pedido ${name} se entregó el ${delivered}, así que está dentro del plazo para cambios.`,

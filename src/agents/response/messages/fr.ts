@@ -92,6 +92,7 @@ export const fr: Messages = {
   },
 
   contact: {
+    phone: (phone) => `Par téléphone, composez le ${phone}.`,
     reach: (shop, email) =>
       email
         ? `Vous pouvez joindre l’équipe du service à la clientèle de ${shop} par courriel à ${email}.`
@@ -184,6 +185,8 @@ export const fr: Messages = {
   },
 
   exchanges: {
+    approved: (name, rma) =>
+      `Votre échange pour la commande ${name} est approuvé. Votre numéro d’autorisation de retour (RMA) est ${rma} : renvoyez l’article avec ce numéro dans la boîte, et nous expédierons le remplacement dès que le transporteur l’aura pris en charge.`,
     policy: (windowDays, limit) =>
       `Vous pouvez échanger un article contre une autre taille, une autre couleur ou un autre modèle dans les ${windowDays} jours suivant la livraison, s’il n’a pas servi et qu’il est propre, complet et dans son emballage d’origine. Les échanges d’une valeur de plus de ${limit} sont d’abord examinés par notre équipe.`,
     eligible: (name, delivered) => `La commande ${name} a été livrée le ${delivered}; elle est donc dans le délai d’échange.`,

@@ -93,6 +93,7 @@ export interface Messages {
 
   contact: {
     reach(shop: string, email?: string): string;
+    phone(phone: string): string;
     assistant: string;
     anythingElse: string;
   };
@@ -165,6 +166,8 @@ export interface Messages {
 
   exchanges: {
     policy(windowDays: string, limit: string): string;
+    /** An approved exchange: the item goes back under this return authorisation. */
+    approved(name: string, rma: string): string;
     eligible(name: string, delivered: string): string;
     eligibleUntil(name: string, deadline: string): string;
     outside(name: string, windowDays: string, delivered: string): string;

@@ -1,0 +1,195 @@
+// The critic/supervisor's output guardrail: a draft reply must not carry other customers' PII, card numbers, the
+// system prompt, or numbers that the facts it was built from do not contain.
+import { detectPii, digitsOf, type PiiEntity } from '../pii/detect.js';
+import type { GuardrailResult, OutputThreat } from '../runtime/contracts.js';
+import { factKeys, unsupportedNumbers } from './numbers.js';
+import { normalizeForMatch, sentences } from './text.js';
+
+export interface OutputContext {
+  /** Everything the reply may rely on: knowledge results, order/customer records, shop policy, the shop's own
+   *  support email and phone. The customer's own message may be appended when the reply can quote it. */
+  facts: string;
+  customerEmail?: string;
+  /** The agent's system prompt, when available: a reply quoting 8 consecutive words of it is a leak. */
+  systemPrompt?: string;
+}
+
+export interface OutputFinding {
+  category: OutputThreat;
+  start: number;
+  end: number;
+  /** What was found, without the value: e.g. "email not in facts", "number not in facts: 149.00". */
+  detail: string;
+}
+
+const r = String.raw;
+const re = (source: string) => new RegExp(source, 'u');
+
+// ---- system-prompt leakage ------------------------------------------------------------------------------------
+
+const LEAK_ATTRIBUTION = re(
+  [
+    r`\bmy (?:instructions|guidelines|rules|programming|prompt|configuration|directives|internal rules|internal guidelines)\s(?:\w+\s){0,3}(?:say|says|said|state|states|tell|told|require|requires|are|is|read|reads|include|includes|allow|allows|forbid|forbids|prevent|prevents|specify|specifies|mention|mentions)\b`,
+    r`\baccording to (?:my|the) (?:system prompt|instructions i (?:was|have been) given|instructions|guidelines|rules|programming|configuration|prompt|directives|developer message)\b`,
+    r`\b(?:from|in) my (?:instructions|system prompt|guidelines|internal rules|prompt|configuration|programming)\b`,
+    r`\b(?:i was|i've been|i have been|i am|i'm) (?:told|instructed|programmed|configured|prompted|designed|ordered) (?:to|not to|never|always|only)\b`,
+    r`\b(?:the|my) (?:developer|system) message\b`,
+    r`\b(?:mes|les) (?:consignes|instructions|directives|regles)(?: internes| systeme| cachees| secretes)?\s(?:\w+\s){0,2}(?:disent|indiquent|precisent|stipulent|m'interdisent|m'obligent|demandent|prevoient|me disent)\b`,
+    r`\bselon (?:mes|les) (?:consignes|instructions|directives|regles)(?: internes)?\b`,
+    r`\b(?:voici|voila) (?:mon|le) prompt\b|\bmes consignes internes\b`,
+    r`\bon m'a (?:dit|demande|ordonne|programme|configure|interdit) de\b|\bje suis (?:programme|configure|parametre)e? pour\b`,
+    r`\b(?:mis|las) (?:instrucciones|reglas|directrices|indicaciones|normas)(?: internas| del sistema| ocultas)?\s(?:\w+\s){0,2}(?:dicen|indican|establecen|me piden|me prohiben|me obligan|especifican)\b`,
+    r`\bsegun (?:mis|las) (?:instrucciones|reglas|directrices|normas)(?: internas)?\b|\bconfigurad[oa] con (?:este|el siguiente|un) prompt\b`,
+    r`\b(?:me|nos) (?:dijeron|indicaron|programaron|configuraron|ordenaron) (?:que|para|no)\b`,
+    r`["'](?:you are|you're|tu es|vous etes|eres|usted es)\s`,
+  ].join('|'),
+);
+const LEAK_MENTION = re(
+  r`\b(?:system prompt|prompt systeme|(?:mon|le) message (?:systeme|du developpeur)|prompt initial|prompt (?:de|del) sistema|developer message|message du developpeur|mensaje del desarrollador|hidden prompt|internal prompt|pre-?prompt|hidden instructions|instructions cachees|instrucciones ocultas)\b`,
+);
+const REFUSAL = re(
+  r`\b(?:can't|cannot|can not|won't|unable to|not able to|not allowed to|no puedo|no me es posible|je ne peux|je ne suis pas en mesure|impossible de)\b[^.!?]{0,40}\b(?:share|reveal|disclose|show|provide|partager|reveler|divulguer|montrer|compartir|revelar|mostrar|divulgar)\b`,
+);
+// Tool and variable names (issue_refund, risk_score) have no place in a customer-facing reply.
+const SNAKE_CASE = /(?<![\w@./-])[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9](?![\w@/-]|\.\w)/g;
+// Anchored at the start of a token, so a long token costs one scan, not one per character.
+const URL_OR_EMAIL = /(?<!\S)[^\s@]{0,256}(?:https?:\/\/|@)\S*/g;
+
+function shingles(text: string, n = 8): Set<string> {
+  const words = normalizeForMatch(text).match(/[\p{L}\d']+/gu) ?? [];
+  const out = new Set<string>();
+  for (let i = 0; i + n <= words.length; i++) out.add(words.slice(i, i + n).join(' '));
+  return out;
+}
+
+interface Sentence {
+  text: string;
+  norm: string;
+  start: number;
+}
+
+function splitSentences(reply: string): Sentence[] {
+  let from = 0;
+  return sentences(reply).map((text) => {
+    const start = reply.indexOf(text, from);
+    from = start + text.length;
+    return { text, norm: normalizeForMatch(text), start };
+  });
+}
+
+function systemPromptLeaks(reply: string, parts: Sentence[], ctx: OutputContext, out: OutputFinding[]): void {
+  for (const { text: sentence, norm, start } of parts) {
+    const end = start + sentence.length;
+    if (LEAK_ATTRIBUTION.test(norm)) out.push({ category: 'system_prompt_leak', start, end, detail: 'refers to its own instructions' });
+    else if (LEAK_MENTION.test(norm) && !REFUSAL.test(norm)) out.push({ category: 'system_prompt_leak', start, end, detail: 'mentions its system prompt' });
+  }
+  const masked = reply.replace(URL_OR_EMAIL, (m) => ' '.repeat(m.length));
+  for (const m of masked.matchAll(SNAKE_CASE)) {
+    out.push({ category: 'system_prompt_leak', start: m.index, end: m.index + m[0].length, detail: 'internal identifier' });
+  }
+  if (ctx.systemPrompt) {
+    const prompt = shingles(ctx.systemPrompt);
+    for (const s of shingles(reply)) {
+      if (prompt.has(s)) {
+        out.push({ category: 'system_prompt_leak', start: 0, end: reply.length, detail: 'quotes the system prompt' });
+        break;
+      }
+    }
+  }
+}
+
+// ---- PII of other customers, card numbers -----------------------------------------------------------------
+
+const THIRD_PARTY = re(
+  r`\b(?:your (?:neighbou?r|friend|coworker|colleague|roommate)|another (?:customer|client|shopper|buyer|member)|other customers?|the (?:previous|next|other) (?:customer|client|buyer|order)|the customer (?:before|after) you|votre (?:voisin|voisine|ami|amie|collegue)|ton (?:voisin|ami)|ta (?:voisine|amie)|un autre client|une autre cliente|le client (?:avant|d'avant|precedent|suivant)|la cliente (?:avant|d'avant|precedente)|tu (?:vecin[oa]|amig[oa]|companer[oa])|su (?:vecin[oa]|amig[oa])|otr[oa] client[ea]|el cliente (?:anterior|de antes|siguiente)|la clienta (?:anterior|de antes))\b`,
+);
+const NAMED_CUSTOMER = /\b(?:[Cc]ustomer|[Cc]lient|[Cc]liente|[Cc]lienta)\s+(?:#?\d+|[A-ZÀ-Þ][\p{L}'’-]+\s+[A-ZÀ-Þ][\p{L}'’-]+)/u;
+
+function squash(s: string): string {
+  return normalizeForMatch(s).replace(/[^\p{L}\d]+/gu, ' ').trim();
+}
+
+function lastDigits(s: string, n = 9): string {
+  const d = digitsOf(s);
+  return d.slice(-n);
+}
+
+function piiFindings(parts: Sentence[], entities: PiiEntity[], factPii: PiiEntity[], ctx: OutputContext, out: OutputFinding[]): void {
+  if (entities.length === 0) return;
+  const factsLower = ctx.facts.toLowerCase();
+  let factsSquashed: string | undefined;
+  const own = ctx.customerEmail?.trim().toLowerCase();
+  let factPhones: Set<string> | undefined;
+  const phoneKnown = (value: string) => {
+    factPhones ??= new Set([
+      ...factPii.filter((e) => e.kind === 'phone').map((e) => lastDigits(e.value)),
+      ...(ctx.facts.match(/\+?\d[\d\s().-]{6,}\d/g) ?? []).map((s) => lastDigits(s)),
+    ]);
+    return factPhones.has(lastDigits(value));
+  };
+  const inFacts = (e: PiiEntity): boolean => {
+    switch (e.kind) {
+      case 'email':
+        return e.value.toLowerCase() === own || factsLower.includes(e.value.toLowerCase());
+      case 'phone':
+        return phoneKnown(e.value);
+      case 'street_address':
+        factsSquashed ??= ` ${squash(ctx.facts)} `;
+        return factsSquashed.includes(` ${squash(e.value)} `);
+      default:
+        return digitsOf(ctx.facts).includes(digitsOf(e.value)) && factsLower.replace(/[\s.-]/g, '').includes(e.value.toLowerCase().replace(/[\s.-]/g, ''));
+    }
+  };
+  const thirdPartySentences = parts.filter((p) => THIRD_PARTY.test(p.norm) || NAMED_CUSTOMER.test(p.text)).map((p) => p.text);
+  for (const e of entities) {
+    if (e.kind === 'card') {
+      out.push({ category: 'card_number', start: e.start, end: e.end, detail: 'full card number' });
+      continue;
+    }
+    if (!inFacts(e)) {
+      out.push({ category: 'other_customer_pii', start: e.start, end: e.end, detail: `${e.kind} not in facts` });
+      continue;
+    }
+    // Known to the facts, but handed out as somebody else's ("your neighbour … (linda@…)").
+    if (thirdPartySentences.some((s) => s.includes(e.value)) && e.value.toLowerCase() !== own) {
+      out.push({ category: 'other_customer_pii', start: e.start, end: e.end, detail: `${e.kind} of a third person` });
+    }
+  }
+}
+
+// ---- the guardrail ------------------------------------------------------------------------------------------------
+
+const ORDER: OutputThreat[] = ['other_customer_pii', 'card_number', 'system_prompt_leak', 'invented_number'];
+const TOKEN_RE = /TOKEN_[0-9a-f-]{36}/g;
+
+/** Every problem in a draft reply, with offsets (for redaction or regeneration). */
+export function inspectOutput(reply: string, ctx: OutputContext): OutputFinding[] {
+  const out: OutputFinding[] = [];
+  const entities = detectPii(reply);
+  // Phones and street addresses of the facts: known values, and their digits are identifiers, not quantities.
+  const factPii = detectPii(ctx.facts, { kinds: ['phone', 'street_address'] });
+  const parts = splitSentences(reply);
+  piiFindings(parts, entities, factPii, ctx, out);
+  systemPromptLeaks(reply, parts, ctx, out);
+  // Numbers: PII spans are judged above; vault tokens are not numbers.
+  const skip: { start: number; end: number }[] = [...entities];
+  for (const m of reply.matchAll(TOKEN_RE)) skip.push({ start: m.index, end: m.index + m[0].length });
+  for (const n of unsupportedNumbers(reply, factKeys(ctx.facts, factPii), skip)) {
+    out.push({ category: 'invented_number', start: n.start, end: n.end, detail: `number not in facts: ${n.raw}` });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** The output guardrail: `tripwireTriggered` when the draft reply must not be sent as is. */
+export function checkOutput(reply: string, ctx: OutputContext): GuardrailResult<OutputThreat> {
+  const findings = inspectOutput(reply, ctx);
+  const categories = ORDER.filter((c) => findings.some((f) => f.category === c));
+  if (categories.length === 0) return { tripwireTriggered: false, info: { categories, reason: 'no problem found' } };
+  const reason = categories
+    .map((c) => {
+      const details = [...new Set(findings.filter((f) => f.category === c).map((f) => f.detail))];
+      return `${c}: ${details.slice(0, 5).join('; ')}${details.length > 5 ? '; …' : ''}`;
+    })
+    .join(' | ');
+  return { tripwireTriggered: true, info: { categories, reason } };
+}

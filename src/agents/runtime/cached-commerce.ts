@@ -1,0 +1,31 @@
+// Commerce lookups cached for a short time and dropped as soon as a Shopify webhook says the data changed,
+// so a conversation's follow-up questions cost no extra round trip and answers are never older than the
+// last webhook. Misses are cached too (an unknown email is asked about again and again by bots).
+import { LRUCache } from 'lru-cache';
+import type { EventBus } from './bus.js';
+import type { Customer, Order } from './contracts.js';
+import type { Commerce } from './ports.js';
+
+type Entry = { value: Order | Order[] | Customer | null };
+
+export function cachedCommerce(inner: Commerce, bus: EventBus, ttlMs = 60_000): Commerce & { clear(): void } {
+  const cache = new LRUCache<string, Entry>({ max: 20_000, ttl: ttlMs });
+  const memo = async <T extends Order | Order[] | Customer>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> => {
+    const hit = cache.get(key);
+    if (hit) return (hit.value ?? undefined) as T | undefined;
+    const value = await load();
+    cache.set(key, { value: value ?? null });
+    return value;
+  };
+  // Any order or customer change may alter several keys (an order belongs to an email): drop them all.
+  bus.subscribe('events.shopify.orders.>', 'commerce-cache', () => cache.clear());
+  bus.subscribe('events.shopify.refunds.>', 'commerce-cache', () => cache.clear());
+  bus.subscribe('events.shopify.customers.>', 'commerce-cache', () => cache.clear());
+  return {
+    orderByNumber: (n) => memo(`order:${n}`, () => inner.orderByNumber(n)),
+    ordersByEmail: async (email) => (await memo(`orders:${email.toLowerCase()}`, () => inner.ordersByEmail(email))) ?? [],
+    customer: (email) => memo(`customer:${email.toLowerCase()}`, () => inner.customer(email)),
+    listProducts: () => inner.listProducts(),
+    clear: () => cache.clear(),
+  };
+}
