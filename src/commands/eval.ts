@@ -39,8 +39,8 @@ function parseRate(v: string): number {
 }
 
 export async function evalRun(opts: EvalOptions, deps: Deps): Promise<EvalReport> {
-  const [{ loadScenarios }, { runScenarios }] = await Promise.all([import('../eval/scenarios.js'), import('../eval/runner.js')]);
-  const scenarios = await loadScenarios(path.resolve(deps.cwd, opts.scenarios));
+  const [{ loadScenarioFile }, { runScenarios }] = await Promise.all([import('../eval/scenarios.js'), import('../eval/runner.js')]);
+  const { scenarios, today } = await loadScenarioFile(path.resolve(deps.cwd, opts.scenarios));
   const progress = (id: string, passed: boolean) => {
     deps.io.event('scenario', { id, passed });
     if (!deps.io.json) deps.io.info(`${passed ? deps.io.style('green', '✓') : deps.io.style('red', '✗')} ${id}`);
@@ -49,7 +49,9 @@ export async function evalRun(opts: EvalOptions, deps: Deps): Promise<EvalReport
 
   const { startDevPlatform } = await import('../dev/platform.js');
   const step = deps.io.step('Starting the platform in-process');
-  const platform = await startDevPlatform({ deps, data: opts.data, port: 0, quiet: true });
+  // The platform runs on the day the scenarios were written for, so date-dependent answers stay stable.
+  const now = today ? () => new Date(`${today}T18:00:00Z`) : undefined;
+  const platform = await startDevPlatform({ deps, data: opts.data, port: 0, quiet: true, now });
   step.done(platform.url);
   try {
     return await runScenarios(platform.url, scenarios, { concurrency: opts.concurrency, onResult: (r) => progress(r.id, r.passed) });

@@ -9,7 +9,7 @@ import type { RunningPlatform } from '../agents/runtime/platform.js';
 
 export const DEMO_SHOP = path.join(packageRoot, 'data', 'demo-shop');
 
-export async function startDevPlatform(o: { deps: Deps; data?: string; kb?: string; port: number; quiet?: boolean }): Promise<RunningPlatform> {
+export async function startDevPlatform(o: { deps: Deps; data?: string; kb?: string; port: number; quiet?: boolean; now?: () => Date }): Promise<RunningPlatform> {
   const env = await o.deps.environment();
   const shop = env.config.shop;
   const dataDir = path.resolve(o.deps.cwd, o.data ?? shop.data ?? DEMO_SHOP);
@@ -25,6 +25,7 @@ export async function startDevPlatform(o: { deps: Deps; data?: string; kb?: stri
     port: o.port,
     policy: shop.policy,
     integrations: { mode: 'mock' },
+    now: o.now,
     log: o.quiet ? undefined : (line) => o.deps.io.info(line),
   });
 }

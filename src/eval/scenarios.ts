@@ -25,11 +25,15 @@ const scenarioSchema = z.strictObject({
   turns: z.array(z.strictObject({ message: z.string().min(1), expect: expectSchema.default({}) })).min(1),
 });
 
-export const scenarioFileSchema = z.strictObject({ scenarios: z.array(scenarioSchema).min(1) });
+export const scenarioFileSchema = z.strictObject({
+  /** The day the scenarios assume (shop data is written around it); an in-process platform runs on it. */
+  today: z.iso.date({ message: 'expected a date like 2026-11-26' }).optional(),
+  scenarios: z.array(scenarioSchema).min(1),
+});
 export type Scenario = z.output<typeof scenarioSchema>;
 export type Expectation = z.output<typeof expectSchema>;
 
-export async function loadScenarios(file: string): Promise<Scenario[]> {
+export async function loadScenarioFile(file: string): Promise<{ today?: string; scenarios: Scenario[] }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -51,5 +55,9 @@ export async function loadScenarios(file: string): Promise<Scenario[]> {
     if (ids.has(s.id)) throw new ConfigError([{ file, path: `scenarios.${s.id}`, message: 'duplicate scenario id' }]);
     ids.add(s.id);
   }
-  return r.data.scenarios;
+  return r.data;
+}
+
+export async function loadScenarios(file: string): Promise<Scenario[]> {
+  return (await loadScenarioFile(file)).scenarios;
 }

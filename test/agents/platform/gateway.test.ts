@@ -1,0 +1,87 @@
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chat, demoPlatform } from './helpers.js';
+
+let p: Awaited<ReturnType<typeof demoPlatform>>;
+beforeAll(async () => {
+  p = await demoPlatform();
+});
+afterAll(() => p.cleanup());
+
+describe('gateway', () => {
+  it('answers POST /v1/chat with the documented shape', async () => {
+    const r = await chat(p.url, { message: 'Where is my order #10279?', customer_email: 'mateo.castillo@example.com' });
+    expect(r.status).toBe(200);
+    expect(Object.keys(r.json).sort()).toEqual(
+      ['agents_involved', 'blocked', 'confidence', 'escalated', 'intent', 'language', 'processing_time_ms', 'response', 'session_id', 'trace_id'].sort(),
+    );
+    expect(r.json.intent).toBe('order_status');
+    expect(r.json.response).toContain('4829215540');
+    expect(r.json.agents_involved).toEqual(expect.arrayContaining(['critic-supervisor', 'intent-classifier', 'knowledge-retrieval', 'response-generator']));
+  });
+
+  it('never answers bad input with a 5xx', async () => {
+    const bad: (string | Buffer)[] = [
+      '{bad json',
+      '',
+      'null',
+      '[]',
+      '"just a string"',
+      JSON.stringify({}),
+      JSON.stringify({ message: 42 }),
+      JSON.stringify({ message: ['a'] }),
+      JSON.stringify({ message: '   ' }),
+      JSON.stringify({ message: 'x'.repeat(10 * 1024) }),
+      JSON.stringify({ message: 'hi', language: 'de' }),
+      JSON.stringify({ message: 'hi', customer_email: 'not-an-email' }),
+      JSON.stringify({ message: 'hi', session_id: 'has spaces and ✓' }),
+      JSON.stringify({ message: 'hi', session_id: 7 }),
+      Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x9c, 0x80]),
+      Buffer.alloc(200 * 1024, 0x41),
+    ];
+    for (const body of bad) {
+      const r = await chat(p.url, undefined, body);
+      expect(r.status, String(body).slice(0, 40)).toBeGreaterThanOrEqual(400);
+      expect(r.status, String(body).slice(0, 40)).toBeLessThan(500);
+      expect(typeof r.json.error).toBe('string');
+    }
+    const long = await chat(p.url, { message: 'x'.repeat(4097) });
+    expect(long).toEqual({ status: 400, json: { error: 'message must be at most 4096 characters', field: 'message' } });
+  });
+
+  it('limits a session to a burst of 5 messages (429)', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await chat(p.url, { message: 'hello', session_id: 'burst-test' })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+  });
+
+  it('serves health, readiness, analytics and webhooks', async () => {
+    expect((await fetch(new URL('/health', p.url))).status).toBe(200);
+    expect((await fetch(new URL('/ready', p.url))).status).toBe(200);
+    await p.flush();
+    const summary = (await (await fetch(new URL('/v1/analytics/summary', p.url))).json()) as { turns: number; intents: Record<string, number> };
+    expect(summary.turns).toBeGreaterThan(0);
+    expect(summary.intents.order_status).toBeGreaterThan(0);
+    const hook = await fetch(new URL('/webhooks/shopify/orders-create', p.url), { method: 'POST', body: JSON.stringify({ id: 1 }) });
+    expect(hook.status).toBe(202);
+    expect(((await hook.json()) as { subject: string }).subject).toBe('events.shopify.orders.created');
+    const unknown = await fetch(new URL('/webhooks/zendesk', p.url), { method: 'POST', body: JSON.stringify({ event: 'nope' }) });
+    expect(unknown.status).toBe(400);
+  });
+
+  it('keeps PII out of traces: an email, a phone and a card number never reach the JSONL', async () => {
+    const email = 'pat.doe@example.net';
+    const phone = '+1 509 555 0199';
+    const card = '4111 1111 1111 1111';
+    await chat(p.url, { message: `Hi, I'm ${email}, call me at ${phone}. I paid with ${card} for order #10290 and was charged twice.` });
+    await p.flush();
+    const files = (await readdir(p.tracesDir)).filter((f) => f.endsWith('.jsonl'));
+    expect(files.length).toBeGreaterThan(0);
+    const text = (await Promise.all(files.map((f) => readFile(path.join(p.tracesDir, f), 'utf8')))).join('');
+    expect(text).toContain('[EMAIL]');
+    for (const secret of [email, phone, card, '4111111111111111', '5550199']) expect(text).not.toContain(secret);
+    const spans = text.trim().split('\n').map((l) => JSON.parse(l) as { agent?: string; latency_ms: number; cost_usd: number });
+    expect(spans.filter((s) => s.agent).every((s) => typeof s.latency_ms === 'number' && typeof s.cost_usd === 'number')).toBe(true);
+  });
+});
