@@ -183,14 +183,19 @@ export class Pipeline {
     }
   }
 
-  /** A turn that answers our question ("which order?") continues the previous intent. */
+  /**
+   * A turn that answers our question ("which order?"), or corrects the order it is about ("sorry, I meant
+   * #10280"), continues the previous intent.
+   */
   private carryOver(session: Session, intent: IntentResult): IntentResult {
     const { orderNumbers, emails } = intent.entities;
     if (emails[0]) session.statedEmail = emails[0].toLowerCase();
     if (orderNumbers[0]) session.orderNumber = orderNumbers[0];
-    if ((session.awaiting === 'order_reference' || session.awaiting === 'email') && session.previousIntent && (orderNumbers.length > 0 || emails.length > 0)) {
-      return { ...intent, intent: session.previousIntent, confidence: Math.max(intent.confidence, 0.9) };
-    }
+    const previous = session.previousIntent;
+    if (!previous) return intent;
+    const answersUs = (session.awaiting === 'order_reference' || session.awaiting === 'email') && (orderNumbers.length > 0 || emails.length > 0);
+    const correctsOrder = ORDER_INTENTS.has(previous) && !ORDER_INTENTS.has(intent.intent) && orderNumbers.length > 0;
+    if (answersUs || correctsOrder) return { ...intent, intent: previous, confidence: Math.max(intent.confidence, 0.9) };
     return intent;
   }
 

@@ -43,6 +43,7 @@ describe('loadShop', () => {
       name: 'Cinderfell Outfitters',
       currency: 'USD',
       supportEmail: 'support@cinderfell.example.com',
+      supportPhone: '+15095550142',
       policy: {
         returnWindowDays: 30,
         autoApproveReturnLimit: 150,
