@@ -134,7 +134,11 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
     const commerce = cachedCommerce(direct, bus);
     const analytics = createAnalyticsAgent(db, bus, ga4);
     closers.push(() => analytics.close());
-    bus.subscribe('events.shopify.products.>', 'catalog-refresh', async () => catalog.replace(await commerce.listProducts()));
+    const intent = createIntentAgent({ products: catalog.products });
+    bus.subscribe('events.shopify.products.>', 'catalog-refresh', async () => {
+      catalog.replace(await commerce.listProducts());
+      intent.setProducts(catalog.products);
+    });
 
     db.exec('CREATE TABLE IF NOT EXISTS returns (rma TEXT PRIMARY KEY, order_name TEXT NOT NULL UNIQUE, amount REAL NOT NULL, created_at TEXT NOT NULL)');
     const insertReturn = db.prepare('INSERT OR IGNORE INTO returns (rma, order_name, amount, created_at) VALUES (?, ?, ?, ?)');
@@ -146,7 +150,7 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
 
     const pipeline = new Pipeline({
       critic: createCriticAgent(),
-      intent: createIntentAgent({ products: catalog.products }),
+      intent,
       response: createResponseAgent(),
       kb: { search: (q, opts) => kbResults.get(q, opts) },
       catalog,
