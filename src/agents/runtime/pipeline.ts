@@ -23,6 +23,7 @@ import type { Commerce, CriticAgent, Helpdesk, IntentAgent, KnowledgeSearch, Pii
 import type { Session, SessionStore } from './sessions.js';
 import { startRoot, withSpan } from './tracing.js';
 import type { Catalog } from '../knowledge/catalog.js';
+import { foldText } from '../escalation/lexicon.js';
 import { decideEscalation, type EscalationConfig } from '../escalation/rules.js';
 import { evaluateReturn } from '../policy/returns.js';
 
@@ -48,6 +49,10 @@ export interface PipelineDeps {
 const ORDER_INTENTS = new Set<Intent>(['order_status', 'order_modification', 'return_request', 'refund_status', 'exchange_request', 'billing_issue']);
 const PRODUCT_INTENTS = new Set<Intent>(['product_info', 'product_recommendation', 'product_comparison', 'technical_support']);
 const NO_KB_INTENTS = new Set<Intent>(['greeting', 'out_of_scope']);
+
+/** "Sorry, I meant order #…": the customer corrects the order the conversation is about. */
+const CORRECTION =
+  /\b(?:i meant|i mean|sorry|ignore my|wrong order|actually|je voulais dire|oubliez|oublie|plutot|desole|pardon|je me suis trompe|quise decir|olvida|olvide|perdon|me equivoque|en realidad)\b/;
 
 const FALLBACK: Record<Language, string> = {
   en: "I'm sorry, I can't share that answer. A member of our team will follow up with you.",
@@ -118,7 +123,7 @@ export class Pipeline {
         });
       }
 
-      intent = this.carryOver(session, intent);
+      intent = this.carryOver(session, intent, req.message);
       const customer = customerEmail ? await d.commerce.customer(customerEmail) : undefined;
       const knowledge = await stage(AGENTS.knowledge, 'retrieve', { intent: intent.intent, entities: redactEntities(intent) }, async () => {
         const k = await this.gather(req.message, intent, language, session, customer);
@@ -187,14 +192,15 @@ export class Pipeline {
    * A turn that answers our question ("which order?"), or corrects the order it is about ("sorry, I meant
    * #10280"), continues the previous intent.
    */
-  private carryOver(session: Session, intent: IntentResult): IntentResult {
+  private carryOver(session: Session, intent: IntentResult, message: string): IntentResult {
     const { orderNumbers, emails } = intent.entities;
     if (emails[0]) session.statedEmail = emails[0].toLowerCase();
     if (orderNumbers[0]) session.orderNumber = orderNumbers[0];
     const previous = session.previousIntent;
     if (!previous) return intent;
     const answersUs = (session.awaiting === 'order_reference' || session.awaiting === 'email') && (orderNumbers.length > 0 || emails.length > 0);
-    const correctsOrder = ORDER_INTENTS.has(previous) && !ORDER_INTENTS.has(intent.intent) && orderNumbers.length > 0;
+    const correctsOrder =
+      ORDER_INTENTS.has(previous) && orderNumbers.length > 0 && (!ORDER_INTENTS.has(intent.intent) || CORRECTION.test(foldText(message)));
     if (answersUs || correctsOrder) return { ...intent, intent: previous, confidence: Math.max(intent.confidence, 0.9) };
     return intent;
   }
