@@ -5,6 +5,7 @@
 // output guardrail blocks any number that is not in the facts, so every number in a reply comes from ctx (order,
 // fulfillment, refund, product, customer, shop policy, escalation, return decision, KB text in the customer's
 // language). Nothing is computed into a new number: no "points to go", no derived deadlines.
+import { DESTINATIONS, type Destination } from '../knowledge/destinations.js';
 import type {
   Awaiting,
   ComposedReply,
@@ -283,7 +284,10 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
     const { m, ctx } = t;
     const threshold = ctx.shop.policy.freeShippingThreshold;
     if (threshold > 0) say(t, m.shipping.freeThreshold(money(t, threshold)));
-    const quote = quoteKb(t, { source: SOURCES.shipping, maxUnits: 4 });
+    const place = ctx.destination ? DESTINATIONS[ctx.destination as Destination] : undefined;
+    const quote =
+      (place && quoteKb(t, { source: SOURCES.shipping, match: place.kb, maxUnits: 4 })) ||
+      quoteKb(t, { source: SOURCES.shipping, maxUnits: 4 });
     if (quote) say(t, quote);
     else say(t, m.shipping.noKb, m.shipping.trackingHelp);
   },

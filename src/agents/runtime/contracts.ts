@@ -312,6 +312,8 @@ export interface ResponseContext {
   /** The intent carried over from the previous turn when this turn answers a question we asked. */
   previousIntent?: Intent;
   returnDecision?: ReturnDecision;
+  /** The shipping destination the message names ("canada", "mexico", "spain", "france"), if any. */
+  destination?: string;
 }
 
 export interface ComposedReply {

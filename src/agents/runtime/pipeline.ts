@@ -12,6 +12,7 @@ import type {
   EscalationDecision,
   Intent,
   IntentResult,
+  KbHit,
   KnowledgeResult,
   Language,
   Order,
@@ -24,6 +25,7 @@ import type { Session, SessionStore } from './sessions.js';
 import { startRoot, withSpan } from './tracing.js';
 import type { Catalog } from '../knowledge/catalog.js';
 import { foldText } from '../escalation/lexicon.js';
+import { DESTINATIONS, destinationOf } from '../knowledge/destinations.js';
 import { decideEscalation, type EscalationConfig } from '../escalation/rules.js';
 import { evaluateReturn } from '../policy/returns.js';
 
@@ -160,6 +162,7 @@ export class Pipeline {
           now: this.now(),
           previousIntent: session.previousIntent,
           returnDecision,
+          destination: intent.intent === 'shipping_question' ? destinationOf(req.message) : undefined,
         });
         return { value: r, outputs: { awaiting: r.awaiting ?? null, chars: r.text.length } };
       });
@@ -208,7 +211,16 @@ export class Pipeline {
   private async gather(message: string, intent: IntentResult, language: Language, session: Session, customer?: Customer): Promise<KnowledgeResult> {
     const { d } = this;
     const notes: string[] = [];
-    const kb = NO_KB_INTENTS.has(intent.intent) ? [] : d.kb.search(d.pii.mask(message), { k: 3, language });
+    // A shipping question about a place searches for its country too ("Ontario" → the Canada section).
+    const destination = intent.intent === 'shipping_question' ? destinationOf(message) : undefined;
+    let kb: KbHit[] = [];
+    if (destination) {
+      const place = DESTINATIONS[destination];
+      const hits = d.kb.search(`${d.pii.mask(message)} ${place.label[language]}`, { k: 8, language });
+      kb = [...hits.filter((h) => place.kb.test(h.heading)), ...hits.filter((h) => !place.kb.test(h.heading))].slice(0, 3);
+    } else if (!NO_KB_INTENTS.has(intent.intent)) {
+      kb = d.kb.search(d.pii.mask(message), { k: 3, language });
+    }
     let orders: Order[] = [];
     if (ORDER_INTENTS.has(intent.intent)) {
       const number = intent.entities.orderNumbers[0] ?? session.orderNumber;
