@@ -6,15 +6,17 @@ import type { EventBus } from './bus.js';
 import type { Customer, Order } from './contracts.js';
 import type { Commerce } from './ports.js';
 
-type Entry = { value: Order | Order[] | Customer | null };
+type Entry = { value: Promise<Order | Order[] | Customer | undefined> };
 
 export function cachedCommerce(inner: Commerce, bus: EventBus, ttlMs = 60_000): Commerce & { clear(): void } {
   const cache = new LRUCache<string, Entry>({ max: 20_000, ttl: ttlMs });
-  const memo = async <T extends Order | Order[] | Customer>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> => {
+  // The promise is cached, so concurrent questions about the same customer share one round trip.
+  const memo = <T extends Order | Order[] | Customer>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> => {
     const hit = cache.get(key);
-    if (hit) return (hit.value ?? undefined) as T | undefined;
-    const value = await load();
-    cache.set(key, { value: value ?? null });
+    if (hit) return hit.value as Promise<T | undefined>;
+    const value = load();
+    cache.set(key, { value });
+    value.catch(() => cache.delete(key)); // a failure is not remembered
     return value;
   };
   // Any order or customer change may alter several keys (an order belongs to an email): drop them all.

@@ -126,8 +126,9 @@ export class Pipeline {
       }
 
       intent = this.carryOver(session, intent, req.message);
-      const customer = customerEmail ? await d.commerce.customer(customerEmail) : undefined;
+      let customer: Customer | undefined;
       const knowledge = await stage(AGENTS.knowledge, 'retrieve', { intent: intent.intent, entities: redactEntities(intent) }, async () => {
+        customer = customerEmail ? await d.commerce.customer(customerEmail) : undefined;
         const k = await this.gather(req.message, intent, language, session, customer);
         return {
           value: k,
