@@ -2,8 +2,7 @@
 // the same run on the same machine (the load generator shares the 2 cores). Prints figures; asserts nothing.
 // Goal: ≥ 5,000 req/s (≥ 0.2 of the trivial server) and P95 ≤ 40 ms.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,14 +50,6 @@ try {
   await run(`${gateway.url}/v1/chat`, requests); // warm-up: JIT, caches, first KB queries
   const base = await run(`${trivial.url}/`, requests);
   const gw = await run(`${gateway.url}/v1/chat`, requests);
-  const row = (name, r) => ({
-    name,
-    rps: Math.round(r.requests.average),
-    p50: r.latency.p50,
-    p95: r.latency.p97_5 !== undefined ? undefined : undefined,
-    ...r,
-  });
-  void row;
   const fmt = (name, r) =>
     `${name.padEnd(16)} ${String(Math.round(r.requests.average)).padStart(8)} ${String(r.latency.p50).padStart(7)} ${String(r.latency.p90).padStart(7)} ${String(r.latency.p97_5).padStart(7)} ${String(r.latency.p99).padStart(7)} ${String(r.non2xx).padStart(6)} ${String(r.errors).padStart(6)}`;
   console.log(`gateway load: ${connections} connections, ${seconds}s each, ${bodies.length} distinct messages`);

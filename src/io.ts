@@ -32,6 +32,8 @@ const TABLE_BORDERS = ['top', 'top-mid', 'top-left', 'top-right', 'bottom', 'bot
 
 export class Io {
   json = false;
+  /** Long-running commands stream NDJSON events under --json instead of printing one result document. */
+  streaming = false;
   debug = false;
   promptsAllowed: boolean;
   private colorOn: boolean;
@@ -81,7 +83,7 @@ export class Io {
 
   /** One NDJSON event of a long-running command ({type, ts, data}); stderr progress otherwise. */
   event(type: string, data: Record<string, unknown>): void {
-    if (this.json) this.o.stdout.write(`${JSON.stringify({ type, ts: new Date(this.now()).toISOString(), data })}\n`);
+    if (this.json && this.streaming) this.o.stdout.write(`${JSON.stringify({ type, ts: new Date(this.now()).toISOString(), data })}\n`);
   }
 
   info(text: string): void {
@@ -97,15 +99,19 @@ export class Io {
     if (suggestion) this.o.stderr.write(`${this.style('dim', 'hint:')} ${suggestion}\n`);
   }
 
-  /** A progress line on stderr, closed with its outcome and elapsed time; an NDJSON event pair under --json. */
+  /**
+   * A progress line on stderr, closed with its outcome and elapsed time; under --json a streaming command gets
+   * an NDJSON event pair on stdout instead.
+   */
   step(label: string): Step {
     const started = this.now();
+    const lines = !(this.json && this.streaming);
     this.event('step.start', { step: label });
-    if (!this.json && this.isStderrTTY) this.o.stderr.write(`${this.style('dim', '…')} ${label}\n`);
+    if (lines && this.isStderrTTY) this.o.stderr.write(`${this.style('dim', '…')} ${label}\n`);
     const finish = (status: 'ok' | 'failed' | 'skipped', mark: string, detail?: string) => {
       const seconds = ((this.now() - started) / 1000).toFixed(1);
       this.event('step.end', { step: label, status, detail, seconds: Number(seconds) });
-      if (!this.json) {
+      if (lines) {
         const tail = detail ? ` ${this.style('dim', `— ${detail}`)}` : '';
         this.o.stderr.write(`${mark} ${label}${tail} ${this.style('dim', `(${seconds}s)`)}\n`);
       }

@@ -42,7 +42,6 @@ export async function evalRun(opts: EvalOptions, deps: Deps): Promise<EvalReport
   const [{ loadScenarioFile }, { runScenarios }] = await Promise.all([import('../eval/scenarios.js'), import('../eval/runner.js')]);
   const { scenarios, today } = await loadScenarioFile(path.resolve(deps.cwd, opts.scenarios));
   const progress = (id: string, passed: boolean) => {
-    deps.io.event('scenario', { id, passed });
     if (!deps.io.json) deps.io.info(`${passed ? deps.io.style('green', '✓') : deps.io.style('red', '✗')} ${id}`);
   };
   if (opts.url) return runScenarios(opts.url, scenarios, { concurrency: opts.concurrency, onResult: (r) => progress(r.id, r.passed) });
