@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
+import pLimit from 'p-limit';
 import { createAnalyticsAgent } from '../analytics/agent.js';
 import { createCriticAgent } from '../critic/agent.js';
 import type { EscalationConfig } from '../escalation/rules.js';
@@ -46,6 +47,8 @@ export interface PlatformOptions {
   /** 32-byte key of the PII token vault. */
   vaultKey: Uint8Array;
   escalation?: EscalationConfig;
+  /** Conversation turns processed at once (default 16); the rest wait their turn. */
+  maxConcurrentTurns?: number;
   now?: () => Date;
   log?: (line: string) => void;
 }
@@ -166,8 +169,11 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
       now: o.now,
     });
 
+    // A bounded number of conversations in flight: beyond it, requests queue instead of interleaving, so the
+    // turns already running (waiting on Shopify or Zendesk) are not starved by the newcomers' CPU work.
+    const inFlight = pLimit(o.maxConcurrentTurns ?? 16);
     const gateway = await startGateway(
-      { chat: (req) => pipeline.handle(req), bus, ready: () => true, analyticsSummary: () => analytics.summary(), log },
+      { chat: (req) => inFlight(() => pipeline.handle(req)), bus, ready: () => true, analyticsSummary: () => analytics.summary(), log },
       { port: o.port, host: o.host },
     );
     closers.push(() => gateway.close());
