@@ -49,7 +49,9 @@ export function parseConfig(text: string, file: string): MacConfig {
   const result = configSchema.safeParse(doc.toJS() ?? {});
   if (result.success) return result.data;
   throw new ConfigError(
-    result.error.issues.flatMap((issue) => toDiagnostics(issue, doc, lineCounter, file)),
+    result.error.issues
+      .flatMap((issue) => toDiagnostics(issue, doc, lineCounter, file))
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)),
     'See "Configuration" in the README for every key and its expected value.',
   );
 }
