@@ -15,7 +15,7 @@ export interface CriticAgent {
 const REFUSALS: Record<Language, string> = {
   en: "Sorry, I can't help with that request. I'm happy to help with your orders, returns, shipping, products or account — what can I do for you?",
   fr: "Désolé, je ne peux pas donner suite à cette demande. Je peux vous aider pour vos commandes, retours, livraisons, produits ou votre compte : que puis-je faire pour vous ?",
-  es: 'Lo siento, no puedo ayudar con esa solicitud. Con gusto te ayudo con tus pedidos, devoluciones, envíos, productos o tu cuenta. ¿Qué necesitas?',
+  es: 'Lo siento, no puedo ayudar con esa solicitud. Con gusto le ayudo con sus pedidos, devoluciones, envíos, productos o su cuenta. ¿Qué necesita?',
 };
 
 export function refusal(language: Language): string {
