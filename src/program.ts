@@ -9,6 +9,7 @@ import { devCommand } from './commands/dev.js';
 import { evalCommand } from './commands/eval.js';
 import { kbCommand } from './commands/kb.js';
 import { piiCommand } from './commands/pii.js';
+import { secretsCommand } from './commands/secrets.js';
 
 export function buildProgram(deps: Deps, version: string): Command {
   const program = new Command('mac')
@@ -52,6 +53,7 @@ Examples:
     evalCommand(deps),
     kbCommand(deps),
     piiCommand(deps),
+    secretsCommand(deps),
   ]) {
     program.addCommand(command);
   }

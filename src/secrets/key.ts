@@ -30,6 +30,20 @@ export async function masterKey(projectDir: string, env: NodeJS.ProcessEnv): Pro
   return parseKey((await readFile(file, 'utf8')).trim());
 }
 
+/**
+ * The master key if one exists (MAC_VAULT_KEY, or the key file), without creating one: for reading a vault that
+ * already exists, where a freshly made key could only fail to decrypt it.
+ */
+export async function findMasterKey(projectDir: string, env: NodeJS.ProcessEnv): Promise<Buffer | undefined> {
+  if (env.MAC_VAULT_KEY) return parseKey(env.MAC_VAULT_KEY);
+  try {
+    return parseKey((await readFile(keyFilePath(projectDir, env), 'utf8')).trim());
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
 export function deriveKey(master: Buffer, purpose: 'pii-vault' | 'secrets-vault'): Buffer {
   return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `mac/${purpose}`, 32));
 }

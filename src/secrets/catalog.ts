@@ -1,0 +1,169 @@
+// The secrets the platform knows by name (the seed's Key Vault list): what each is for, which agents read it (what
+// a rotation restarts), when an environment needs it, and a validator that catches a wrong paste before it is stored.
+// Validators describe problems without ever quoting the value.
+import type { AgentName, EnvironmentConfig } from '../config/schema.js';
+import { MAX_SECRET_BYTES, SECRET_NAME_PATTERN } from './store.js';
+
+export interface SecretProblem {
+  level: 'error' | 'warning';
+  message: string;
+}
+
+/**
+ * When an environment needs a secret:
+ * - `integration`: a real third-party API (Shopify, Zendesk, Mailchimp, GA). Azure environments always talk to the
+ *   real services; a local environment only when it is marked `production: true` — otherwise it runs the mock
+ *   integrations and needs no credentials.
+ * - `azure`: an Azure service that only the azure target uses (Azure OpenAI, Cosmos DB); local runs offline models
+ *   and SQLite instead.
+ */
+export type SecretNeed = 'integration' | 'azure';
+
+export interface KnownSecret {
+  name: string;
+  description: string;
+  need: SecretNeed;
+  contentType?: string;
+  /** The agents that read it: the processes a rotation must restart. */
+  consumers: readonly AgentName[];
+  validate(value: string): SecretProblem[];
+}
+
+const ALL_AGENTS: readonly AgentName[] = [
+  'intent-classifier',
+  'knowledge-retrieval',
+  'response-generator-en',
+  'response-generator-fr',
+  'response-generator-es',
+  'escalation-handler',
+  'analytics-processor',
+  'critic-supervisor',
+];
+
+const error = (message: string): SecretProblem => ({ level: 'error', message });
+const warning = (message: string): SecretProblem => ({ level: 'warning', message });
+
+/** A single-line token: no spaces or line breaks inside (a classic copy-paste accident). */
+function token(value: string, what: string, expected: RegExp, expectedText: string): SecretProblem[] {
+  if (/\s/.test(value)) return [error(`${what} contains whitespace or a line break; a token is one word.`)];
+  if (!expected.test(value)) return [warning(`${what} does not look like ${expectedText}; stored anyway.`)];
+  return [];
+}
+
+export const KNOWN_SECRETS: readonly KnownSecret[] = [
+  {
+    name: 'shopify-api-token',
+    description: 'Shopify Admin API access token (orders, products, customers, loyalty metafields)',
+    need: 'integration',
+    consumers: ['knowledge-retrieval', 'intent-classifier'],
+    validate: (v) => token(v, 'The Shopify token', /^shp[a-z]{2}_[0-9a-zA-Z]{16,}$/, 'an Admin API access token (shpat_…)'),
+  },
+  {
+    name: 'zendesk-api-token',
+    description: 'Zendesk API token (tickets for escalations and ticket lookups)',
+    need: 'integration',
+    consumers: ['escalation-handler', 'knowledge-retrieval'],
+    validate: (v) => token(v, 'The Zendesk token', /^[A-Za-z0-9]{40}$/, 'a Zendesk API token (40 letters and digits)'),
+  },
+  {
+    name: 'mailchimp-api-key',
+    description: 'Mailchimp Marketing API key, with its data-center suffix (e.g. …-us21)',
+    need: 'integration',
+    consumers: ['analytics-processor'],
+    validate: (v) => {
+      if (/\s/.test(v)) return [error('The Mailchimp key contains whitespace or a line break; a key is one word.')];
+      if (!/-[a-z]+\d+$/.test(v)) return [error('The Mailchimp key must end with its data-center suffix, e.g. -us21: the API host is derived from it.')];
+      return /^[0-9a-f]{32}-[a-z]+\d+$/.test(v) ? [] : [warning('The Mailchimp key does not look like 32 hex digits and a suffix; stored anyway.')];
+    },
+  },
+  {
+    name: 'google-analytics-credentials',
+    description: 'Google Analytics service-account key (JSON with client_email and private_key)',
+    need: 'integration',
+    contentType: 'application/json',
+    consumers: ['analytics-processor'],
+    validate: (v) => {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(v);
+      } catch {
+        // The parser's message quotes the text: never repeat it.
+        return [error('The Google Analytics credentials are not valid JSON; expected the service-account key file Google gives you.')];
+      }
+      if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return [error('The Google Analytics credentials must be a JSON object (a service-account key file).')];
+      const o = doc as Record<string, unknown>;
+      const problems: SecretProblem[] = [];
+      if (typeof o.client_email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(o.client_email)) problems.push(error('The Google Analytics credentials lack "client_email" (the service account\'s address).'));
+      if (typeof o.private_key !== 'string' || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(o.private_key)) problems.push(error('The Google Analytics credentials lack a PEM "private_key".'));
+      if (o.type !== undefined && o.type !== 'service_account') problems.push(error('The Google Analytics credentials are not a service-account key ("type" must be "service_account").'));
+      return problems;
+    },
+  },
+  {
+    name: 'azure-openai-api-key',
+    description: 'Azure OpenAI API key (gpt-4o-mini, gpt-4o, text-embedding-3-large)',
+    need: 'azure',
+    consumers: ['intent-classifier', 'knowledge-retrieval', 'response-generator-en', 'response-generator-fr', 'response-generator-es', 'critic-supervisor'],
+    validate: (v) => token(v, 'The Azure OpenAI key', /^([0-9a-f]{32}|[A-Za-z0-9]{84})$/i, 'an Azure OpenAI key (32 hex digits, or 84 characters)'),
+  },
+  {
+    name: 'cosmos-connection-string',
+    description: 'Cosmos DB connection string (AccountEndpoint=https://…;AccountKey=…;)',
+    need: 'azure',
+    consumers: ALL_AGENTS,
+    validate: (v) => {
+      if (/[\r\n]/.test(v)) return [error('The Cosmos DB connection string contains a line break.')];
+      const parts = new Map(
+        v
+          .split(';')
+          .filter(Boolean)
+          .map((p) => {
+            const i = p.indexOf('=');
+            return [i < 0 ? p.trim() : p.slice(0, i).trim(), i < 0 ? '' : p.slice(i + 1)] as const;
+          }),
+      );
+      const problems: SecretProblem[] = [];
+      if (!/^https:\/\/\S+$/.test(parts.get('AccountEndpoint') ?? '')) problems.push(error('The Cosmos DB connection string lacks "AccountEndpoint=https://…;".'));
+      if (!parts.get('AccountKey')) problems.push(error('The Cosmos DB connection string lacks "AccountKey=…;".'));
+      return problems;
+    },
+  },
+];
+
+export function knownSecret(name: string): KnownSecret | undefined {
+  return KNOWN_SECRETS.find((s) => s.name === name);
+}
+
+/** Whether this environment's configuration needs the secret (see SecretNeed). */
+export function isRequired(secret: KnownSecret, env: Pick<EnvironmentConfig, 'target' | 'production'>): boolean {
+  if (env.target === 'azure') return true;
+  return secret.need === 'integration' && env.production;
+}
+
+export function requiredSecrets(env: Pick<EnvironmentConfig, 'target' | 'production'>): KnownSecret[] {
+  return KNOWN_SECRETS.filter((s) => isRequired(s, env));
+}
+
+export interface SecretValidation {
+  known?: KnownSecret;
+  errors: string[];
+  warnings: string[];
+}
+
+/** Checks a name and value before they are stored: name rule, size, emptiness, and the known secret's validator. */
+export function validateSecret(name: string, value: string): SecretValidation {
+  const known = knownSecret(name);
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  if (!SECRET_NAME_PATTERN.test(name)) {
+    errors.push(`Invalid secret name "${name}": expected 2-127 characters of lowercase letters, digits and dashes, starting with a letter.`);
+    return { known, errors, warnings };
+  }
+  if (!known) warnings.push(`${name} is not a known secret (known: ${KNOWN_SECRETS.map((s) => s.name).join(', ')}); stored anyway.`);
+  if (value.length === 0) errors.push(`The value of ${name} is empty.`);
+  else if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES) errors.push(`The value of ${name} is larger than ${MAX_SECRET_BYTES} bytes (Key Vault's limit).`);
+  else if (known) {
+    for (const p of known.validate(value)) (p.level === 'error' ? errors : warnings).push(p.message);
+  }
+  return { known, errors, warnings };
+}
