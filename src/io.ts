@@ -76,8 +76,12 @@ export class Io {
     if (!this.json) this.o.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
+  /** Whether the command's JSON document has been printed (an error after it must not print a second one). */
+  resultWritten = false;
+
   /** The command's single JSON document. */
   result(doc: unknown): void {
+    this.resultWritten = true;
     this.o.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   }
 

@@ -39,13 +39,13 @@ export function reportError(err: unknown, deps: Deps): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   const io = deps.io;
   if (err instanceof UserError) {
-    if (io.json) io.result({ error: { type: err.name, message: err.message, suggestion: err.suggestion, exitCode: err.exitCode } });
+    if (io.json && !io.resultWritten) io.result({ error: { type: err.name, message: err.message, suggestion: err.suggestion, exitCode: err.exitCode } });
     io.error(err.message, err.suggestion);
     if (io.debug && err.stack) io.info(err.stack);
     return err.exitCode;
   }
   const error = err instanceof Error ? err : new Error(String(err));
-  if (io.json) io.result({ error: { type: 'InternalError', message: error.message, exitCode: ExitCode.failure } });
+  if (io.json && !io.resultWritten) io.result({ error: { type: 'InternalError', message: error.message, exitCode: ExitCode.failure } });
   if (io.debug) io.error(error.stack ?? error.message);
   else io.error(`${error.message}`, 'This is a bug in mac: please report it with the output of the same command run with --debug.');
   return ExitCode.failure;

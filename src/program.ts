@@ -62,12 +62,19 @@ Examples:
   return program;
 }
 
+/** "mac secrets set" for a nested command. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
 function inheritErrorHandling(command: Command, root: Command): void {
   command.exitOverride((err) => {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') {
       throw err;
     }
-    throw new UsageError(err.message.replace(/^error: /, ''), `Run mac ${command.name()} --help for usage.`);
+    throw new UsageError(err.message.replace(/^error: /, ''), `Run ${commandPath(command)} --help for usage.`);
   });
   command.configureOutput(root.configureOutput());
   for (const sub of command.commands) inheritErrorHandling(sub, root);

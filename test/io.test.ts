@@ -32,3 +32,18 @@ describe('io', () => {
     expect(Io.colorFromEnv({ TERM: 'dumb' }, true)).toBe(false);
   });
 });
+
+describe('errors under --json', () => {
+  it('a command that printed its report and then fails prints no second document', async () => {
+    const { Deps } = await import('../src/deps.js');
+    const { reportError } = await import('../src/main.js');
+    const { FailedError } = await import('../src/errors.js');
+    const io = memoryIo();
+    io.configure({ json: true });
+    const deps = new Deps({ io, cwd: process.cwd(), env: {} });
+    io.result({ pass_rate: 0.5 });
+    expect(reportError(new FailedError('Pass rate 50% is below 95%.'), deps)).toBe(1);
+    expect(JSON.parse(io.stdoutText())).toEqual({ pass_rate: 0.5 });
+    expect(io.stderrText()).toMatch(/Pass rate 50% is below 95%/);
+  });
+});

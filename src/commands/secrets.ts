@@ -143,8 +143,6 @@ Examples:
           result.missing.length ? `${result.missing.length} required missing (${result.missing.join(', ')})` : '',
           ...result.problems,
         ].filter(Boolean);
-        // The report above is the command's one JSON document: the failure goes to stderr and the exit code only.
-        deps.io.json = false;
         throw new FailedError(`Secrets audit failed: ${parts.join('; ')}.`, 'Write new versions with mac secrets set NAME --from-env VAR, then audit again.');
       }
     });
