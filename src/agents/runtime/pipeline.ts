@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import type { Tracer } from '@opentelemetry/api';
 import type { EventBus } from './bus.js';
 import type {
-  AGENTS as AgentNames,
   ChatRequest,
   ChatResponse,
   ComposedReply,
@@ -62,7 +61,7 @@ const FALLBACK: Record<Language, string> = {
   es: 'Lo siento, no puedo compartir esa respuesta. Un miembro de nuestro equipo le dará seguimiento.',
 };
 
-type AgentName = (typeof AgentNames)[keyof typeof AgentNames];
+type AgentName = (typeof AGENTS)[keyof typeof AGENTS];
 
 export class Pipeline {
   constructor(private readonly d: PipelineDeps) {}
