@@ -9,6 +9,7 @@ import { devCommand } from './commands/dev.js';
 import { evalCommand } from './commands/eval.js';
 import { kbCommand } from './commands/kb.js';
 import { piiCommand } from './commands/pii.js';
+import { tracesCommand } from './commands/traces.js';
 import { secretsCommand } from './commands/secrets.js';
 
 export function buildProgram(deps: Deps, version: string): Command {
@@ -53,6 +54,7 @@ Examples:
     evalCommand(deps),
     kbCommand(deps),
     piiCommand(deps),
+    tracesCommand(deps),
     secretsCommand(deps),
   ]) {
     program.addCommand(command);
