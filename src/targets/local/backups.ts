@@ -1,0 +1,120 @@
+// Snapshots of the local target's embedded database: SQLite's online backup API (consistent while the platform
+// writes), kept as the last N files with a checksum each; restore copies one back and checks its integrity.
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface BackupInfo {
+  id: string;
+  createdAt: string;
+  file: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface BackupOptions {
+  /** How many snapshots to keep (oldest deleted first). */
+  keep?: number;
+  now?: () => Date;
+}
+
+export class SqliteBackups {
+  private readonly keep: number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly dbFile: string,
+    private readonly dir: string,
+    opts: BackupOptions = {},
+  ) {
+    this.keep = opts.keep ?? 10;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /** Takes a consistent snapshot while other connections keep writing. */
+  async snapshot(): Promise<BackupInfo> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const createdAt = this.now().toISOString();
+    const id = createdAt.replace(/[-:.]/g, '').replace('T', '-').replace('Z', '');
+    const file = path.join(this.dir, `${id}.db`);
+    const partial = `${file}.partial`;
+    const source = new Database(this.dbFile, { readonly: true, fileMustExist: true });
+    try {
+      await source.backup(partial);
+    } finally {
+      source.close();
+    }
+    const bytes = await readFile(partial);
+    const info: BackupInfo = { id, createdAt, file, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    await rename(partial, file);
+    await writeFile(`${file}.json`, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+    await this.prune();
+    return info;
+  }
+
+  /** Snapshots, oldest first; one whose file no longer matches its checksum is left out. */
+  async list(): Promise<BackupInfo[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const infos: BackupInfo[] = [];
+    for (const name of names.filter((n) => n.endsWith('.db.json')).sort()) {
+      const info = JSON.parse(await readFile(path.join(this.dir, name), 'utf8')) as BackupInfo;
+      const s = await stat(info.file).catch(() => undefined);
+      if (s?.size === info.bytes) infos.push(info);
+    }
+    return infos;
+  }
+
+  async latest(): Promise<BackupInfo | undefined> {
+    return (await this.list()).at(-1);
+  }
+
+  /**
+   * Copies a snapshot over the database file (the platform must be stopped), after checking its checksum;
+   * returns what was restored. Stale WAL files of the replaced database are removed.
+   */
+  async restore(id?: string): Promise<BackupInfo> {
+    const all = await this.list();
+    const info = id ? all.find((b) => b.id === id) : all.at(-1);
+    if (!info) throw new Error(id ? `no backup ${id} in ${this.dir}` : `no backup in ${this.dir}`);
+    const sha = createHash('sha256').update(await readFile(info.file)).digest('hex');
+    if (sha !== info.sha256) throw new Error(`backup ${info.id} is corrupt (checksum mismatch)`);
+    await mkdir(path.dirname(this.dbFile), { recursive: true });
+    const staging = `${this.dbFile}.restoring`;
+    await copyFile(info.file, staging);
+    const check = new Database(staging);
+    try {
+      const result = check.pragma('integrity_check', { simple: true });
+      if (result !== 'ok') throw new Error(`backup ${info.id} failed integrity_check: ${String(result)}`);
+    } finally {
+      check.close();
+    }
+    await rm(`${this.dbFile}-wal`, { force: true });
+    await rm(`${this.dbFile}-shm`, { force: true });
+    await rename(staging, this.dbFile);
+    return info;
+  }
+
+  private async prune(): Promise<void> {
+    const all = await this.list();
+    for (const old of all.slice(0, Math.max(0, all.length - this.keep))) {
+      await rm(old.file, { force: true });
+      await rm(`${old.file}.json`, { force: true });
+    }
+  }
+}
+
+/** Snapshots every `intervalMs` while the platform runs; a failed snapshot is reported and retried next time. */
+export function scheduleBackups(backups: SqliteBackups, intervalMs: number, onError: (err: Error) => void): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() => backups.snapshot()).catch((err: Error) => onError(err));
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
