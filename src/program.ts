@@ -11,6 +11,7 @@ import { kbCommand } from './commands/kb.js';
 import { piiCommand } from './commands/pii.js';
 import { tracesCommand } from './commands/traces.js';
 import { secretsCommand } from './commands/secrets.js';
+import { costCommand } from './commands/cost.js';
 
 export function buildProgram(deps: Deps, version: string): Command {
   const program = new Command('mac')
@@ -56,6 +57,7 @@ Examples:
     piiCommand(deps),
     tracesCommand(deps),
     secretsCommand(deps),
+    costCommand(deps),
   ]) {
     program.addCommand(command);
   }

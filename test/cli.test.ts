@@ -22,7 +22,7 @@ describe('mac binary', () => {
   it('--help lists every command and loads no Azure SDK, OpenTelemetry, config or model code', async () => {
     const run = await mac(['--help'], ['--import', path.join(root, 'test/helpers/import-tracer.mjs')]);
     expect(run.code).toBe(0);
-    for (const command of ['init', 'doctor', 'config', 'dev', 'eval', 'kb', 'pii', 'traces', 'secrets']) expect(run.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['init', 'doctor', 'config', 'dev', 'eval', 'kb', 'pii', 'traces', 'secrets', 'cost']) expect(run.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     const imports: string[] = JSON.parse(/IMPORTS (.*)/.exec(run.stderr)?.[1] ?? '[]');
     expect(imports.some((u) => u.includes('/dist/main.js'))).toBe(true);
     // The runtime's message contracts are plain constants; any other agent module would pull in models or SQLite.
@@ -38,7 +38,7 @@ describe('mac binary', () => {
   });
 
   it('every command has an example in its help', async () => {
-    for (const args of [['init'], ['doctor'], ['config', 'validate'], ['config', 'show'], ['dev'], ['eval'], ['kb', 'ingest'], ['kb', 'search'], ['pii', 'scan'], ['traces'], ['secrets', 'set'], ['secrets', 'list'], ['secrets', 'audit']]) {
+    for (const args of [['init'], ['doctor'], ['config', 'validate'], ['config', 'show'], ['dev'], ['eval'], ['kb', 'ingest'], ['kb', 'search'], ['pii', 'scan'], ['traces'], ['secrets', 'set'], ['secrets', 'list'], ['secrets', 'audit'], ['cost', 'report']]) {
       const run = await mac([...args, '--help']);
       expect(run.code, args.join(' ')).toBe(0);
       expect(run.stdout, args.join(' ')).toMatch(/Examples?:\n\s+\$ mac /);

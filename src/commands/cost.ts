@@ -1,0 +1,113 @@
+// mac cost report: what this environment's configuration and workload would cost per month on Azure.
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import type { Deps } from '../deps.js';
+import { BudgetBreachedError, UsageError } from '../errors.js';
+import type { CostEstimate } from '../cost/estimate.js';
+
+export interface CostReportOptions {
+  month?: string;
+  format?: 'table' | 'json' | 'markdown' | 'csv';
+  failOn?: number;
+  conversationsPerMonth?: number;
+  json?: boolean;
+}
+
+function percent(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 1 || n > 200) throw new UsageError(`--fail-on expects a percent from 1 to 200, got "${v}".`);
+  return n;
+}
+
+function count(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--conversations-per-month expects a number ≥ 0, got "${v}".`);
+  return n;
+}
+
+export function costCommand(deps: Deps): Command {
+  const report = new Command('report')
+    .description("Projected monthly Azure cost of the environment's configuration and traced workload, against its budget")
+    .option('--month <YYYY-MM>', 'the month whose traces to use (default: the current month)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'markdown', 'csv']).default('table'))
+    .option('--fail-on <percent>', 'exit 5 when the projection reaches this percent of the budget (1-200)', percent)
+    .option('--conversations-per-month <n>', 'project this many conversations instead of the traced ones', count)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ mac cost report\n  $ mac cost report --month 2026-11 --format markdown\n  $ mac cost report --conversations-per-month 3000 --fail-on 93\n  $ mac cost report --format csv > cost.csv',
+    )
+    .action(async (_flags, cmd: Command) => {
+      const opts = cmd.optsWithGlobals() as CostReportOptions;
+      const now = deps.clock.now();
+      const month = opts.month ?? now.toISOString().slice(0, 7);
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError(`--month expects YYYY-MM, got "${month}".`);
+      if (month > now.toISOString().slice(0, 7)) throw new UsageError(`${month} has not started yet.`, 'Pick the current or a past month.');
+      const env = await deps.environment();
+      if (env.config.target === 'azure')
+        throw new UsageError(
+          `Cost reports for azure environment "${env.name}" come with the Cost Management integration (issue 6); not available yet.`,
+          'For a projection of this configuration, run: mac cost report -e local',
+        );
+      const dirs = [path.join(env.stateDir, 'traces'), path.join(env.stateDir, 'dev', 'traces')];
+      const [{ readSpans }, { estimateCost }] = await Promise.all([import('../traces/read.js'), import('../cost/estimate.js')]);
+      const { spans, badLines } = await readSpans(dirs);
+      if (badLines > 0) deps.io.warn(`${badLines} unreadable trace line(s) skipped.`);
+      const estimate = estimateCost({ env: env.config, spans, month, now, conversationsPerMonth: opts.conversationsPerMonth });
+      const format = opts.json || deps.io.json ? 'json' : (opts.format ?? 'table');
+      await print(estimate, env.name, format, deps);
+      if (opts.failOn !== undefined && estimate.budget.percentOfBudget >= opts.failOn)
+        throw new BudgetBreachedError(
+          `Projected $${estimate.totalUsd.toFixed(2)}/month is ${estimate.budget.percentOfBudget}% of the $${estimate.budget.amountUsd} budget (fail-on ${opts.failOn}%).`,
+          'See the notes above for the largest lines to cut.',
+        );
+    });
+  return new Command('cost').description('Cost reports: projected Azure spend against the budget').addCommand(report);
+}
+
+async function print(e: CostEstimate, environment: string, format: string, deps: Deps): Promise<void> {
+  const { io } = deps;
+  if (format === 'json') return io.result({ environment, ...e });
+  if (format === 'csv') return deps.io.out((await import('../cost/format.js')).estimateCsv(e));
+  if (format === 'markdown') return deps.io.out((await import('../cost/format.js')).estimateMarkdown(e, environment));
+  const $ = (n: number) => `$${n.toFixed(2)}`;
+  io.out(`Environment ${environment} — projected Azure cost for ${e.month} (${e.hoursInMonth} h); actual spend ${$(e.actualSpendUsd)}`);
+  io.out(
+    `Usage: ${e.usage.observedConversations} conversation(s), ${e.usage.observedTurns} turn(s) traced → ${e.usage.conversationsPerMonth.toFixed(0)} conversations, ${e.usage.turnsPerMonth.toFixed(0)} turns per month`,
+  );
+  io.out('');
+  io.out(
+    io.table(e.lines, [
+      { header: 'service', value: (l) => l.service },
+      { header: 'line', value: (l) => l.line },
+      { header: 'monthly', value: (l) => $(l.monthlyUsd), align: 'right' },
+      { header: 'basis', value: (l) => l.basis },
+    ]),
+  );
+  io.out('');
+  io.out(
+    io.table([...e.services, { service: 'TOTAL', monthlyUsd: e.totalUsd }], [
+      { header: 'service', value: (s) => s.service },
+      { header: 'monthly', value: (s) => $(s.monthlyUsd), align: 'right' },
+    ]),
+  );
+  io.out('');
+  const per = (n: number | null) => (n === null ? 'n/a' : `$${n.toFixed(4)}`);
+  io.out(`Cost per conversation ${per(e.costPerConversationUsd)}, per turn ${per(e.costPerTurnUsd)}`);
+  io.out(`Budget ${$(e.budget.amountUsd)}: projection is ${e.budget.percentOfBudget}% of it`);
+  for (const t of e.budget.thresholds) io.out(`  ${t.percent}% (${$(t.amountUsd)}): ${t.fires ? io.style('red', 'would fire') : io.style('green', 'would not fire')}`);
+  io.out('');
+  io.out('Notes:');
+  for (const n of e.notes) io.out(`  - ${n}`);
+  io.out('');
+  io.out('Prices:');
+  io.out(
+    io.table(e.prices, [
+      { header: 'service', value: (p) => p.service },
+      { header: 'meter', value: (p) => p.meter },
+      { header: 'price', value: (p) => `$${p.unitPrice}`, align: 'right' },
+      { header: 'unit', value: (p) => p.unit },
+      { header: 'as of', value: (p) => p.asOf },
+      { header: 'source', value: (p) => p.source },
+    ]),
+  );
+}
