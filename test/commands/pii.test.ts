@@ -1,13 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { maskedPreview, piiCommand, type InputStream } from '../../src/commands/pii.js';
 import { Deps } from '../../src/deps.js';
 import { memoryIo } from '../../src/io.js';
-import { reportError } from '../../src/main.js';
-import { tempDir } from '../helpers/cli.js';
+import { runCommand, tempDir } from '../helpers/cli.js';
 
 const SAMPLE =
   'Hi, I am jane.doe@example.com, call me at (514) 555-0123.\n' +
@@ -22,23 +20,7 @@ function stdin(text: string, isTTY = false): InputStream {
 async function mac(args: string[], options: { cwd: string; input?: InputStream }) {
   const io = memoryIo();
   const deps = new Deps({ io, cwd: options.cwd, env: {} });
-  const program = new Command('mac')
-    .option('--json')
-    .option('--debug')
-    .hook('preAction', (_root, action) => deps.configure(action.optsWithGlobals()));
-  program.addCommand(piiCommand(deps, undefined, options.input ?? stdin('')));
-  const quiet = (c: Command): void => {
-    c.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
-    c.commands.forEach(quiet);
-  };
-  quiet(program);
-  let code = 0;
-  try {
-    await program.parseAsync(['node', 'mac', ...args]);
-  } catch (err) {
-    code = reportError(err, deps);
-  }
-  return { code, stdout: io.stdoutText(), stderr: io.stderrText() };
+  return runCommand(deps, piiCommand(deps, undefined, options.input ?? stdin('')), args);
 }
 
 describe('mac pii scan', () => {

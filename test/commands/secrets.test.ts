@@ -2,15 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { secretsCommand, type SecretsCommandIo } from '../../src/commands/secrets.js';
 import { Deps } from '../../src/deps.js';
 import { memoryIo } from '../../src/io.js';
-import { reportError } from '../../src/main.js';
 import { deriveKey } from '../../src/secrets/key.js';
 import { LocalVault } from '../../src/secrets/local-vault.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { runCli, runCommand, tempDir } from '../helpers/cli.js';
 
 const MASTER = randomBytes(32);
 const KEY = MASTER.toString('base64');
@@ -243,23 +241,7 @@ describe('mac secrets set from a terminal or a pipe', () => {
   async function mac(args: string[], io: SecretsCommandIo) {
     const out = memoryIo({ stdinIsTTY: true });
     const deps = new Deps({ io: out, cwd: dir, env: { MAC_VAULT_KEY: MASTER.toString('base64') } });
-    const program = new Command('mac')
-      .option('--json')
-      .option('--no-prompt')
-      .hook('preAction', (_root, action) => deps.configure(action.optsWithGlobals()));
-    program.addCommand(secretsCommand(deps, io));
-    const quiet = (c: Command): void => {
-      c.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
-      c.commands.forEach(quiet);
-    };
-    quiet(program);
-    let code = 0;
-    try {
-      await program.parseAsync(['node', 'mac', ...args]);
-    } catch (err) {
-      code = reportError(err, deps);
-    }
-    return { code, stdout: out.stdoutText(), stderr: out.stderrText() };
+    return runCommand(deps, secretsCommand(deps, io), args);
   }
   const vault = () => new LocalVault({ file: path.join(dir, '.mac', 'local', 'vault'), key: deriveKey(MASTER, 'secrets-vault') });
 
