@@ -3,25 +3,10 @@ import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { TraceRecord } from '../agents/runtime/tracing.js';
 
-export interface SpanRecord {
-  trace_id: string;
-  span_id: string;
-  parent_span_id?: string;
-  name: string;
-  start: string;
-  duration_ms: number;
-  status: 'ok' | 'error';
-  error?: string;
-  agent?: string;
-  action?: string;
-  inputs?: unknown;
-  outputs?: unknown;
-  reasoning?: string;
-  latency_ms: number;
-  cost_usd: number;
-  attributes: Record<string, unknown>;
-}
+/** One line of a trace file, as the runtime's exporter writes it. */
+export type SpanRecord = TraceRecord;
 
 export interface Turn {
   traceId: string;

@@ -24,7 +24,7 @@ import type { Session, SessionStore } from './sessions.js';
 import { startRoot, withSpan } from './tracing.js';
 import type { Catalog } from '../knowledge/catalog.js';
 import { foldText } from '../escalation/lexicon.js';
-import { DESTINATIONS, destinationOf } from '../knowledge/destinations.js';
+import { DESTINATIONS, destinationOf, type Destination } from '../knowledge/destinations.js';
 import { decideEscalation, type EscalationConfig } from '../escalation/rules.js';
 import { evaluateReturn } from '../policy/returns.js';
 
@@ -125,10 +125,12 @@ export class Pipeline {
       }
 
       intent = this.carryOver(session, intent, req.message);
+      // A shipping question about a place searches and answers for its country ("Ontario" → Canada).
+      const destination = intent.intent === 'shipping_question' ? destinationOf(req.message) : undefined;
       let customer: Customer | undefined;
       const knowledge = await stage(AGENTS.knowledge, 'retrieve', { intent: intent.intent, entities: redactEntities(intent) }, async () => {
         customer = customerEmail ? await d.commerce.customer(customerEmail) : undefined;
-        const k = await this.gather(req.message, intent, language, session, customer);
+        const k = await this.gather(req.message, masked, destination, intent, language, session, customer);
         return {
           value: k,
           outputs: {
@@ -162,7 +164,7 @@ export class Pipeline {
           now: this.now(),
           previousIntent: session.previousIntent,
           returnDecision,
-          destination: intent.intent === 'shipping_question' ? destinationOf(req.message) : undefined,
+          destination,
         });
         return { value: r, outputs: { awaiting: r.awaiting ?? null, chars: r.text.length } };
       });
@@ -208,18 +210,24 @@ export class Pipeline {
     return intent;
   }
 
-  private async gather(message: string, intent: IntentResult, language: Language, session: Session, customer?: Customer): Promise<KnowledgeResult> {
+  private async gather(
+    message: string,
+    masked: string,
+    destination: Destination | undefined,
+    intent: IntentResult,
+    language: Language,
+    session: Session,
+    customer?: Customer,
+  ): Promise<KnowledgeResult> {
     const { d } = this;
     const notes: string[] = [];
-    // A shipping question about a place searches for its country too ("Ontario" → the Canada section).
-    const destination = intent.intent === 'shipping_question' ? destinationOf(message) : undefined;
     let kb: KbHit[] = [];
     if (destination) {
       const place = DESTINATIONS[destination];
-      const hits = d.kb.search(`${d.pii.mask(message)} ${place.label[language]}`, { k: 8, language });
+      const hits = d.kb.search(`${masked} ${place.label[language]}`, { k: 8, language });
       kb = [...hits.filter((h) => place.kb.test(h.heading)), ...hits.filter((h) => !place.kb.test(h.heading))].slice(0, 3);
     } else if (!NO_KB_INTENTS.has(intent.intent)) {
-      kb = d.kb.search(d.pii.mask(message), { k: 3, language });
+      kb = d.kb.search(masked, { k: 3, language });
     }
     let orders: Order[] = [];
     if (ORDER_INTENTS.has(intent.intent)) {

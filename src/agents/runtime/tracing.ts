@@ -15,13 +15,11 @@ import {
 
 export type Redactor = (text: string) => string;
 
+/** What a stage's span says before it runs; outputs, reasoning and cost come from the stage's result. */
 export interface StageRecord {
   agent: string;
   action: string;
   inputs?: unknown;
-  outputs?: unknown;
-  reasoning?: string;
-  cost_usd?: number;
 }
 
 /** Writes spans as JSON lines, one file per UTC day. */
