@@ -1,6 +1,14 @@
 // The secrets the platform knows by name (the seed's Key Vault list): what each is for, which agents read it (what
 // a rotation restarts), when an environment needs it, and a validator that catches a wrong paste before it is stored.
-// Validators describe problems without ever quoting the value.
+// Validators describe problems without ever quoting the value; generators make fresh well-formed random values (for
+// local environments and drills) that pass their validator without a single problem.
+import { randomBytes } from 'node:crypto';
+import {
+  MAILCHIMP_API_KEY,
+  MAILCHIMP_DATA_CENTER_SUFFIX,
+  SHOPIFY_ACCESS_TOKEN,
+  ZENDESK_API_TOKEN,
+} from '../agents/integrations/credential-formats.js';
 import type { AgentName, EnvironmentConfig } from '../config/schema.js';
 import { MAX_SECRET_BYTES, SECRET_NAME_PATTERN } from './store.js';
 
@@ -27,6 +35,8 @@ export interface KnownSecret {
   /** The agents that read it: the processes a rotation must restart. */
   consumers: readonly AgentName[];
   validate(value: string): SecretProblem[];
+  /** A fresh random well-formed value (not a working credential): `validate` finds no problem in it. */
+  generate(): string;
 }
 
 const ALL_AGENTS: readonly AgentName[] = [
@@ -43,6 +53,41 @@ const ALL_AGENTS: readonly AgentName[] = [
 const error = (message: string): SecretProblem => ({ level: 'error', message });
 const warning = (message: string): SecretProblem => ({ level: 'warning', message });
 
+const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `length` random letters and digits (unbiased: bytes past the last whole multiple of 62 are drawn again). */
+function alphanumeric(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length)) {
+      if (byte < 248 && out.length < length) out += ALPHANUMERIC[byte % 62];
+    }
+  }
+  return out;
+}
+
+/** A service-account key file for local use; its private_key is a PEM-wrapped placeholder, not a real key. */
+function generateServiceAccount(): string {
+  const body = Buffer.from(`mac-local placeholder, not a real private key ${hex(32)}`, 'utf8').toString('base64');
+  const pem = `-----BEGIN PRIVATE KEY-----\n${(body.match(/.{1,64}/g) ?? []).join('\n')}\n-----END PRIVATE KEY-----\n`;
+  const email = 'mac-local@mac-local.iam.gserviceaccount.com';
+  return JSON.stringify({
+    type: 'service_account',
+    project_id: 'mac-local',
+    private_key_id: hex(20),
+    private_key: pem,
+    client_email: email,
+    client_id: String(100_000_000_000_000_000_000n + (BigInt(`0x${hex(8)}`) % 900_000_000_000_000_000_000n)),
+    auth_uri: 'https://accounts.google.com/o/oauth2/auth',
+    token_uri: 'https://oauth2.googleapis.com/token',
+    auth_provider_x509_cert_url: 'https://www.googleapis.com/oauth2/v1/certs',
+    client_x509_cert_url: `https://www.googleapis.com/robot/v1/metadata/x509/${encodeURIComponent(email)}`,
+    universe_domain: 'googleapis.com',
+  });
+}
+
 /** A single-line token: no spaces or line breaks inside (a classic copy-paste accident). */
 function token(value: string, what: string, expected: RegExp, expectedText: string): SecretProblem[] {
   if (/\s/.test(value)) return [error(`${what} contains whitespace or a line break; a token is one word.`)];
@@ -56,14 +101,16 @@ export const KNOWN_SECRETS: readonly KnownSecret[] = [
     description: 'Shopify Admin API access token (orders, products, customers, loyalty metafields)',
     need: 'integration',
     consumers: ['knowledge-retrieval', 'intent-classifier'],
-    validate: (v) => token(v, 'The Shopify token', /^shp[a-z]{2}_[0-9a-zA-Z]{16,}$/, 'an Admin API access token (shpat_…)'),
+    validate: (v) => token(v, 'The Shopify token', SHOPIFY_ACCESS_TOKEN, 'an Admin API access token (shpat_…)'),
+    generate: () => `shpat_${hex(16)}`,
   },
   {
     name: 'zendesk-api-token',
     description: 'Zendesk API token (tickets for escalations and ticket lookups)',
     need: 'integration',
     consumers: ['escalation-handler', 'knowledge-retrieval'],
-    validate: (v) => token(v, 'The Zendesk token', /^[A-Za-z0-9]{40}$/, 'a Zendesk API token (40 letters and digits)'),
+    validate: (v) => token(v, 'The Zendesk token', ZENDESK_API_TOKEN, 'a Zendesk API token (40 letters and digits)'),
+    generate: () => alphanumeric(40),
   },
   {
     name: 'mailchimp-api-key',
@@ -72,9 +119,10 @@ export const KNOWN_SECRETS: readonly KnownSecret[] = [
     consumers: ['analytics-processor'],
     validate: (v) => {
       if (/\s/.test(v)) return [error('The Mailchimp key contains whitespace or a line break; a key is one word.')];
-      if (!/-[a-z]+\d+$/.test(v)) return [error('The Mailchimp key must end with its data-center suffix, e.g. -us21: the API host is derived from it.')];
-      return /^[0-9a-f]{32}-[a-z]+\d+$/.test(v) ? [] : [warning('The Mailchimp key does not look like 32 hex digits and a suffix; stored anyway.')];
+      if (!MAILCHIMP_DATA_CENTER_SUFFIX.test(v)) return [error('The Mailchimp key must end with its data-center suffix, e.g. -us21: the API host is derived from it.')];
+      return MAILCHIMP_API_KEY.test(v) ? [] : [warning('The Mailchimp key does not look like 32 hex digits and a suffix; stored anyway.')];
     },
+    generate: () => `${hex(16)}-us21`,
   },
   {
     name: 'google-analytics-credentials',
@@ -98,6 +146,7 @@ export const KNOWN_SECRETS: readonly KnownSecret[] = [
       if (o.type !== undefined && o.type !== 'service_account') problems.push(error('The Google Analytics credentials are not a service-account key ("type" must be "service_account").'));
       return problems;
     },
+    generate: generateServiceAccount,
   },
   {
     name: 'azure-openai-api-key',
@@ -105,6 +154,7 @@ export const KNOWN_SECRETS: readonly KnownSecret[] = [
     need: 'azure',
     consumers: ['intent-classifier', 'knowledge-retrieval', 'response-generator-en', 'response-generator-fr', 'response-generator-es', 'critic-supervisor'],
     validate: (v) => token(v, 'The Azure OpenAI key', /^([0-9a-f]{32}|[A-Za-z0-9]{84})$/i, 'an Azure OpenAI key (32 hex digits, or 84 characters)'),
+    generate: () => hex(16),
   },
   {
     name: 'cosmos-connection-string',
@@ -127,6 +177,7 @@ export const KNOWN_SECRETS: readonly KnownSecret[] = [
       if (!parts.get('AccountKey')) problems.push(error('The Cosmos DB connection string lacks "AccountKey=…;".'));
       return problems;
     },
+    generate: () => `AccountEndpoint=https://localhost:8081/;AccountKey=${randomBytes(64).toString('base64')};`,
   },
 ];
 

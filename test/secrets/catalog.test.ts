@@ -78,6 +78,34 @@ describe('known secrets', () => {
   });
 });
 
+describe('generated values', () => {
+  it('pass their own validator with no problem at all, warnings included, and differ from call to call', () => {
+    for (const s of KNOWN_SECRETS) {
+      for (let i = 0; i < 20; i++) {
+        const value = s.generate();
+        expect(s.validate(value), s.name).toEqual([]);
+        expect(validateSecret(s.name, value), s.name).toMatchObject({ errors: [], warnings: [] });
+      }
+      expect(s.generate(), s.name).not.toBe(s.generate());
+    }
+  });
+
+  it('have the providers\' shapes', () => {
+    const gen = (name: string) => knownSecret(name)?.generate() ?? '';
+    expect(gen('shopify-api-token')).toMatch(/^shpat_[0-9a-f]{32}$/);
+    expect(gen('zendesk-api-token')).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(gen('mailchimp-api-key')).toMatch(/^[0-9a-f]{32}-us21$/);
+    expect(gen('azure-openai-api-key')).toMatch(/^[0-9a-f]{32}$/);
+    expect(gen('cosmos-connection-string')).toMatch(/^AccountEndpoint=https:\/\/localhost:8081\/;AccountKey=[A-Za-z0-9+/]{86}==;$/);
+    const ga = JSON.parse(gen('google-analytics-credentials')) as Record<string, string>;
+    expect(ga).toMatchObject({ type: 'service_account', project_id: 'mac-local', client_email: 'mac-local@mac-local.iam.gserviceaccount.com' });
+    expect(ga.private_key_id).toMatch(/^[0-9a-f]+$/);
+    expect(ga.private_key).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/);
+    const body = ga.private_key?.split('\n').slice(1, -2).join('') ?? '';
+    expect(Buffer.from(body, 'base64').toString('utf8')).toMatch(/not a real private key/);
+  });
+});
+
 describe('durations and ages', () => {
   it('parses 90d, 12h, 2w and refuses anything else, minutes/months included', () => {
     expect(parseDuration('90d')).toBe(90 * 86_400_000);

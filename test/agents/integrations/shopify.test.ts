@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { IntegrationError } from '../../../src/agents/integrations/http.js';
+import { basicAuth, IntegrationError } from '../../../src/agents/integrations/http.js';
 import { normalizeOrder, refundAmount, ShopifyClient } from '../../../src/agents/integrations/shopify.js';
-import { requestsTo, startHarness, type Harness } from './helpers.js';
+import { DEMO_SHOP, requestsTo, startHarness, type Harness } from './helpers.js';
+import { startMockServers } from '../../../src/agents/integrations/mocks/index.js';
 
 let h: Harness;
 
@@ -212,5 +214,66 @@ describe('ShopifyClient against the mock (demo shop)', () => {
     expect(message).not.toContain(token);
     expect(JSON.stringify(error)).not.toContain(token);
     expect(requestsTo(h.mocks, 'shopify')).toHaveLength(1); // 401 is not retried
+  });
+});
+
+describe('mocks with acceptWellFormedCredentials (a stand-in for the real provider, which accepts every token it issued)', () => {
+  const ordersPath = '/admin/api/2024-10/orders.json?name=%2310252&status=any';
+  const shopifyStatus = async (baseUrl: string, token: string) =>
+    (await fetch(`${baseUrl}${ordersPath}`, { headers: { 'X-Shopify-Access-Token': token } })).status;
+
+  it('on: a different well-formed Shopify token gets 200 (real client too); a malformed one and none get 401', async () => {
+    const mocks = await startMockServers({ dataDir: DEMO_SHOP, settings: { acceptWellFormedCredentials: true } });
+    try {
+      const rotated = `shpat_${randomBytes(16).toString('hex')}`;
+      expect(rotated).not.toBe(mocks.credentials.shopify.accessToken);
+      expect(await shopifyStatus(mocks.urls.shopify, rotated)).toBe(200);
+      expect(await shopifyStatus(mocks.urls.shopify, mocks.credentials.shopify.accessToken)).toBe(200);
+      expect(await shopifyStatus(mocks.urls.shopify, 'shpat_oops')).toBe(401);
+      expect((await fetch(`${mocks.urls.shopify}${ordersPath}`)).status).toBe(401);
+      const client = new ShopifyClient({ baseUrl: mocks.urls.shopify, accessToken: rotated });
+      expect((await client.orderByNumber(10252))?.name).toBe('#10252');
+    } finally {
+      await mocks.close();
+    }
+  });
+
+  it('off (the default): a different well-formed Shopify token gets 401, only the configured one works', async () => {
+    expect(h.mocks.state.settings.acceptWellFormedCredentials).toBe(false);
+    expect(await shopifyStatus(h.mocks.urls.shopify, `shpat_${randomBytes(16).toString('hex')}`)).toBe(401);
+    expect(await shopifyStatus(h.mocks.urls.shopify, h.mocks.credentials.shopify.accessToken)).toBe(200);
+  });
+
+  it('Zendesk, Mailchimp and GA4 follow the setting too', async () => {
+    const mocks = await startMockServers({ dataDir: DEMO_SHOP });
+    try {
+      const { urls, credentials, state } = mocks;
+      const zendesk = async (token: string) =>
+        (await fetch(`${urls.zendesk}/api/v2/tickets.json`, { headers: { Authorization: basicAuth(`${credentials.zendesk.email}/token`, token) } }))
+          .status;
+      const mailchimp = async (key: string) =>
+        (await fetch(`${urls.mailchimp}/3.0/ping`, { headers: { Authorization: basicAuth('anystring', key) } })).status;
+      const ga4 = async (secret: string) => {
+        const url = `${urls.ga4}/debug/mp/collect?measurement_id=${credentials.ga4.measurementId}&api_secret=${encodeURIComponent(secret)}`;
+        const res = await fetch(url, { method: 'POST', body: JSON.stringify({ client_id: 'c1', events: [{ name: 'page_view', params: {} }] }) });
+        const body = (await res.json()) as { validationMessages: { fieldPath: string }[] };
+        return body.validationMessages.some((m) => m.fieldPath === 'api_secret') ? 'refused' : 'accepted';
+      };
+      const zendeskToken = randomBytes(30).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 40);
+      const mailchimpKey = `${randomBytes(16).toString('hex')}-us21`;
+      const ga4Secret = randomBytes(16).toString('base64url').slice(0, 22);
+
+      expect([await zendesk(zendeskToken), await mailchimp(mailchimpKey), await ga4(ga4Secret)]).toEqual([401, 401, 'refused']);
+      state.settings.acceptWellFormedCredentials = true;
+      expect([await zendesk(zendeskToken), await mailchimp(mailchimpKey), await ga4(ga4Secret)]).toEqual([200, 200, 'accepted']);
+      expect([await zendesk('too-short'), await mailchimp('0123-us21'), await ga4('nope')]).toEqual([401, 401, 'refused']);
+      expect([
+        await zendesk(credentials.zendesk.apiToken),
+        await mailchimp(credentials.mailchimp.apiKey),
+        await ga4(credentials.ga4.apiSecret),
+      ]).toEqual([200, 200, 'accepted']);
+    } finally {
+      await mocks.close();
+    }
   });
 });

@@ -2,6 +2,7 @@
 // cannot accept (bad payload, unknown measurement id or wrong api_secret); /debug/mp/collect reports the problems.
 // (The real validation server does not check api_secret; this mock reports it, to catch misconfiguration.)
 
+import { credentialAccepted, GA4_API_SECRET } from '../credential-formats.js';
 import { json, MAX_RECORDED, type MockRequest, type MockResponse, type MockServiceDefinition } from './server.js';
 import type { Ga4StoredEvent } from './state.js';
 
@@ -81,7 +82,7 @@ function collect(request: MockRequest, endpoint: 'collect' | 'debug'): MockRespo
       validationCode: 'VALUE_INVALID',
     });
   }
-  if (apiSecret !== state.credentials.ga4.apiSecret) {
+  if (!credentialAccepted(apiSecret ?? undefined, state.credentials.ga4.apiSecret, GA4_API_SECRET, state.settings.acceptWellFormedCredentials)) {
     messages.push({ fieldPath: 'api_secret', description: 'The api_secret is invalid.', validationCode: 'VALUE_INVALID' });
   }
 

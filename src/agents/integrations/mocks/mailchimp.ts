@@ -1,10 +1,12 @@
 // Mailchimp Marketing API 3.0 mock: lists (audiences) and list members, errors as application/problem+json.
 
 import { randomUUID } from 'node:crypto';
+import { credentialAccepted, MAILCHIMP_API_KEY } from '../credential-formats.js';
 import { subscriberHash } from '../mailchimp.js';
 import type { MailchimpListSeed } from '../shop-data.js';
 import type { MailchimpMemberWire } from '../wire.js';
 import { intParam, json, type MockRequest, type MockResponse, type MockServiceDefinition } from './server.js';
+import type { MockState } from './state.js';
 
 const TITLES: Record<number, [string, string]> = {
   400: ['Invalid Resource', 'The resource submitted could not be validated.'],
@@ -42,7 +44,7 @@ export const mailchimpMock: MockServiceDefinition = {
   error: (status, message) => error(status, message),
   handle(request) {
     const { state, method, path, req } = request;
-    if (!authorized(req.headers.authorization, state.credentials.mailchimp.apiKey)) return error(401);
+    if (!authorized(req.headers.authorization, state)) return error(401);
 
     if (path === '/3.0/ping' || path === '/3.0/ping/') return json(200, { health_status: "Everything's Chimpy!" });
     if (path === '/3.0/lists' || path === '/3.0/lists/') {
@@ -85,15 +87,17 @@ export const mailchimpMock: MockServiceDefinition = {
   },
 };
 
-function authorized(header: string | undefined, apiKey: string): boolean {
+function authorized(header: string | undefined, state: MockState): boolean {
   if (!header) return false;
+  const ok = (key: string | undefined) =>
+    credentialAccepted(key, state.credentials.mailchimp.apiKey, MAILCHIMP_API_KEY, state.settings.acceptWellFormedCredentials);
   const [scheme, value] = header.split(' ');
   if (scheme?.toLowerCase() === 'basic' && value) {
     const decoded = Buffer.from(value, 'base64').toString('utf8');
     const password = decoded.slice(decoded.indexOf(':') + 1);
-    return decoded.includes(':') && password === apiKey;
+    return decoded.includes(':') && ok(password);
   }
-  return scheme?.toLowerCase() === 'bearer' && value === apiKey;
+  return scheme?.toLowerCase() === 'bearer' && ok(value);
 }
 
 function findMember(list: MailchimpListSeed, hash: string): MailchimpMemberWire | undefined {

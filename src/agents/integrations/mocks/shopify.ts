@@ -1,6 +1,7 @@
 // Shopify Admin REST mock: orders, products, customers (search), customer metafields, with cursor pagination
 // (`Link: <…?limit=N&page_info=…>; rel="next"`) like the real API.
 
+import { credentialAccepted, SHOPIFY_ACCESS_TOKEN } from '../credential-formats.js';
 import type { ShopifyCustomerWire, ShopifyMetafieldWire, ShopifyOrderWire, ShopifyProductWire } from '../wire.js';
 import { intParam, json, parseSearchQuery, type MockRequest, type MockResponse, type MockServiceDefinition } from './server.js';
 import type { MockState } from './state.js';
@@ -32,7 +33,9 @@ export const shopifyMock: MockServiceDefinition = {
   handle(request) {
     const { state, method, path, req } = request;
     const token = req.headers['x-shopify-access-token'];
-    if (token !== state.credentials.shopify.accessToken) return error(401);
+    const { accessToken } = state.credentials.shopify;
+    const accept = state.settings.acceptWellFormedCredentials;
+    if (!credentialAccepted(token, accessToken, SHOPIFY_ACCESS_TOKEN, accept)) return error(401);
     const route = ROUTE.exec(path);
     if (!route || method !== 'GET') return error(404);
     const [, version = '', resource = ''] = route;

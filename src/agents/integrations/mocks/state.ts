@@ -86,6 +86,12 @@ export interface MockSettings {
   shopifyMaxLimit: number;
   /** Largest page of Zendesk search results (real: 100). */
   zendeskMaxPerPage: number;
+  /**
+   * Also accept any well-formed credential (see ../credential-formats.ts), not only the configured one: a stand-in
+   * for the real provider, which accepts every token it issued, so a rotated token works and a malformed one gets 401.
+   * Default false (exact match only).
+   */
+  acceptWellFormedCredentials: boolean;
 }
 
 export class MockState {
@@ -110,7 +116,7 @@ export class MockState {
     this.seed = seed;
     this.dataDir = seed.dir;
     this.credentials = credentials;
-    this.settings = { shopifyMaxLimit: 250, zendeskMaxPerPage: 100, ...settings };
+    this.settings = { shopifyMaxLimit: 250, zendeskMaxPerPage: 100, acceptWellFormedCredentials: false, ...settings };
     this.reset();
   }
 

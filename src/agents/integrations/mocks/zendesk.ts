@@ -1,5 +1,6 @@
 // Zendesk Support API v2 mock: create/show/list tickets and the search API (tickets and users), with side-loading.
 
+import { ZENDESK_API_TOKEN } from '../credential-formats.js';
 import { basicAuth } from '../http.js';
 import type { ZendeskTicketWire, ZendeskUserWire } from '../wire.js';
 import { intParam, json, parseSearchQuery, type MockRequest, type MockResponse, type MockServiceDefinition } from './server.js';
@@ -32,6 +33,18 @@ function invalid(field: string, description: string): MockResponse {
   });
 }
 
+/** Basic `{email}/token:{apiToken}` for the configured agent; the token exact, or well-formed when the settings allow. */
+function authorized(header: string | undefined, state: MockState): boolean {
+  const { email, apiToken } = state.credentials.zendesk;
+  if (header === basicAuth(`${email}/token`, apiToken)) return true;
+  if (!state.settings.acceptWellFormedCredentials || header === undefined) return false;
+  const user = `${email}/token:`;
+  const decoded = Buffer.from(header.replace(/^Basic /, ''), 'base64').toString('utf8');
+  const token = decoded.startsWith(user) ? decoded.slice(user.length) : '';
+  // Re-encoding must give the header back: a canonical `Basic …` of exactly this user and token.
+  return ZENDESK_API_TOKEN.test(token) && header === basicAuth(`${email}/token`, token);
+}
+
 const STATUS_ORDER = ['new', 'open', 'pending', 'hold', 'solved', 'closed'];
 const PRIORITY_ORDER = ['low', 'normal', 'high', 'urgent'];
 
@@ -40,8 +53,7 @@ export const zendeskMock: MockServiceDefinition = {
   error,
   handle(request) {
     const { state, method, path, req } = request;
-    const { email, apiToken } = state.credentials.zendesk;
-    if (req.headers.authorization !== basicAuth(`${email}/token`, apiToken)) return error(401);
+    if (!authorized(req.headers.authorization, state)) return error(401);
 
     let m: RegExpExecArray | null;
     if (path === '/api/v2/tickets.json' && method === 'POST') return createTicket(request);
