@@ -1,0 +1,97 @@
+// The target seam: what differs between running the platform on this machine and on Azure, and nothing else.
+// Deploy, smoke, secret rotation and the DR drill are written once, over this interface (src/deploy, src/drill).
+import type { ResolvedEnvironment } from '../config/load.js';
+import type { SecretStore } from '../secrets/store.js';
+
+/** What a deploy puts in place, recorded in the environment's release journal. */
+export interface Release {
+  /** Sortable id: `<UTC timestamp>-<first 8 of the fingerprint>`. */
+  id: string;
+  /** The toolkit/runtime version (package.json); on Azure, the image tag's version. */
+  version: string;
+  gitSha?: string;
+  /** Hash of the environment's configuration and of the shop data it serves. */
+  configHash: string;
+  /** version + configHash: two releases with the same fingerprint run the same thing. */
+  fingerprint: string;
+  createdAt: string;
+  /** What the target needs to run this release again (rollback): for local, the data folders and settings. */
+  spec: ReleaseSpec;
+}
+
+export interface ReleaseSpec {
+  dataDir: string;
+  kbDir?: string;
+  port: number;
+  backupIntervalSeconds: number;
+  backupKeep: number;
+  [key: string]: unknown;
+}
+
+/** Progress of a long step: a line for the operator, an event under --json. */
+export interface Progress {
+  (message: string): void;
+}
+
+export interface ProcessStatus {
+  /** `platform`, `integrations` (local) or an agent's container group (azure). */
+  name: string;
+  /** The agents this process or container group hosts. */
+  agents: string[];
+  state: 'running' | 'stopped' | 'unhealthy';
+  pid?: number;
+  url?: string;
+  startedAt?: string;
+  releaseId?: string;
+  log?: string;
+}
+
+export interface LogLine {
+  process: string;
+  ts?: string;
+  text: string;
+}
+
+export interface LogQuery {
+  /** A process name or an agent name; every process when absent. */
+  name?: string;
+  /** Only lines at or after this time. */
+  since?: Date;
+}
+
+export interface RestorePoint {
+  id: string;
+  createdAt: string;
+}
+
+export interface BackupStore {
+  /** Takes a restore point now. */
+  snapshot(): Promise<RestorePoint>;
+  list(): Promise<RestorePoint[]>;
+  /** Restores live data from a restore point (the latest by default); the platform must be stopped. */
+  restore(id?: string): Promise<RestorePoint>;
+}
+
+export interface Target {
+  readonly kind: 'local' | 'azure';
+  readonly environment: ResolvedEnvironment;
+  readonly secrets: SecretStore;
+  readonly backups: BackupStore;
+  /** The release this configuration would deploy (nothing is changed). */
+  plan(): Promise<Release>;
+  /** Creates what the platform needs before it can start: local state folders; on Azure, terraform apply. */
+  provision(p: Progress): Promise<void>;
+  /** Starts (or restarts, one process at a time) the platform on a release; returns once every process started. */
+  rollout(release: Release, p: Progress): Promise<void>;
+  /** Restarts only the processes hosting these agents (after a secret rotation). */
+  restart(agents: readonly string[], p: Progress): Promise<void>;
+  /** Resolves once the gateway answers /ready, or rejects naming what is wrong. */
+  waitReady(p: Progress, timeoutMs?: number): Promise<void>;
+  status(): Promise<ProcessStatus[]>;
+  gatewayUrl(): Promise<string | undefined>;
+  logs(q: LogQuery): Promise<LogLine[]>;
+  /** Stops every process; keeps data. */
+  stop(p: Progress): Promise<void>;
+  /** Stops everything and deletes the environment's live data (and, unless keepData, its backups and vault). */
+  destroy(p: Progress, o: { keepData: boolean }): Promise<void>;
+}
