@@ -82,6 +82,12 @@ export class Io {
   /** The command's single JSON document. */
   result(doc: unknown): void {
     this.resultWritten = true;
+    // A streaming command ends its NDJSON stream with the result as the last event (or an `error` event).
+    if (this.streaming) {
+      const type = doc && typeof doc === 'object' && 'error' in doc && Object.keys(doc).length === 1 ? 'error' : 'result';
+      this.o.stdout.write(`${JSON.stringify({ type, ts: new Date(this.now()).toISOString(), data: type === 'error' ? (doc as { error: unknown }).error : doc })}\n`);
+      return;
+    }
     this.o.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   }
 

@@ -12,6 +12,11 @@ import { piiCommand } from './commands/pii.js';
 import { tracesCommand } from './commands/traces.js';
 import { secretsCommand } from './commands/secrets.js';
 import { costCommand } from './commands/cost.js';
+import { deployCommand } from './commands/deploy.js';
+import { statusCommand } from './commands/status.js';
+import { smokeCommand } from './commands/smoke.js';
+import { logsCommand } from './commands/logs.js';
+import { destroyCommand } from './commands/destroy.js';
 
 export function buildProgram(deps: Deps, version: string): Command {
   const program = new Command('mac')
@@ -51,6 +56,11 @@ Examples:
     initCommand(deps),
     doctorCommand(deps),
     configCommand(deps),
+    deployCommand(deps),
+    statusCommand(deps),
+    smokeCommand(deps),
+    logsCommand(deps),
+    destroyCommand(deps),
     devCommand(deps),
     evalCommand(deps),
     kbCommand(deps),

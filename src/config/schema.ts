@@ -94,7 +94,13 @@ const baseEnvironment = {
 const localEnvironment = z.strictObject({
   target: z.literal('local'),
   ...baseEnvironment,
-  port: z.number().int().min(1).max(65535).default(8080),
+  port: z.number().int().min(0, 'expected a port 1-65535, or 0 for any free port').max(65535).default(8080),
+  backups: z
+    .strictObject({
+      intervalSeconds: z.number().positive().default(60).describe('how often the running platform snapshots its database'),
+      keep: z.number().int().min(1).default(10).describe('how many snapshots to keep'),
+    })
+    .prefault({}),
 });
 
 const azureEnvironment = z.strictObject({

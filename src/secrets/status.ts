@@ -56,14 +56,16 @@ export async function secretsStatus(
   return rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-const UNIT_MS = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
 
-/** `90d`, `12h`, `2w` → milliseconds. (No `m`: minutes or months would be a guess.) */
+/** `90d`, `12h`, `10m`, `30s`, `2w` → milliseconds (`m` is minutes, as in `--since 10m`). */
 export function parseDuration(text: string, flag = '--max-age'): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$/i.exec(text);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/.exec(text);
   const n = m ? Number(m[1]) : NaN;
-  if (!m || !(n > 0)) throw new UsageError(`${flag}: expected a duration like 90d, 12h or 2w, got "${text}".`, 'Units: h (hours), d (days), w (weeks).');
-  return n * UNIT_MS[(m[2] as string).toLowerCase() as keyof typeof UNIT_MS];
+  if (!m || !(n > 0)) {
+    throw new UsageError(`${flag}: expected a duration like 90d, 12h or 10m, got "${text}".`, 'Units: s (seconds), m (minutes), h (hours), d (days), w (weeks).');
+  }
+  return n * UNIT_MS[m[2] as keyof typeof UNIT_MS];
 }
 
 /** A short age, in the largest whole unit up to days: `just now`, `5m`, `3h`, `3d`, `120d`. */

@@ -204,7 +204,7 @@ describe('mac secrets', () => {
     expect(run.stderr).toMatch(/4 required missing/);
     const bad = await mac(['secrets', 'audit', '--max-age', '3 months']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--max-age: expected a duration like 90d, 12h or 2w/);
+    expect(bad.stderr).toMatch(/--max-age: expected a duration like 90d, 12h or 10m/);
   });
 
   it('a changed MAC_VAULT_KEY: set refuses with a clear error, list still shows names, audit fails', async () => {

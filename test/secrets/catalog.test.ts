@@ -107,11 +107,13 @@ describe('generated values', () => {
 });
 
 describe('durations and ages', () => {
-  it('parses 90d, 12h, 2w and refuses anything else, minutes/months included', () => {
+  it('parses 90d, 12h, 2w, 10m, 30s and refuses anything else', () => {
     expect(parseDuration('90d')).toBe(90 * 86_400_000);
     expect(parseDuration('12h')).toBe(12 * 3_600_000);
     expect(parseDuration('2w')).toBe(14 * 86_400_000);
-    for (const bad of ['90', '3m', 'd', '-1d', '0d', 'ninety days']) expect(() => parseDuration(bad), bad).toThrow(/expected a duration like 90d/);
+    expect(parseDuration('10m')).toBe(600_000);
+    expect(parseDuration('30s')).toBe(30_000);
+    for (const bad of ['90', '3M', '3mo', 'd', '-1d', '0d', 'ninety days']) expect(() => parseDuration(bad), bad).toThrow(/expected a duration like 90d/);
   });
 
   it('formats ages in the largest whole unit up to days', () => {

@@ -1,5 +1,6 @@
 // Snapshots of the local target's embedded database: SQLite's online backup API (consistent while the platform
 // writes), kept as the last N files with a checksum each; restore copies one back and checks its integrity.
+// Companion files (the encrypted secrets vault) are copied with each snapshot and restored with it.
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,17 +12,22 @@ export interface BackupInfo {
   file: string;
   bytes: number;
   sha256: string;
+  /** Copies of the companion files taken with this snapshot (absent when the file did not exist). */
+  companions?: { source: string; file: string; sha256: string }[];
 }
 
 export interface BackupOptions {
   /** How many snapshots to keep (oldest deleted first). */
   keep?: number;
   now?: () => Date;
+  /** Files copied with every snapshot and put back by restore (e.g. the secrets vault). */
+  companions?: string[];
 }
 
 export class SqliteBackups {
   private readonly keep: number;
   private readonly now: () => Date;
+  private readonly companions: string[];
 
   constructor(
     private readonly dbFile: string,
@@ -30,6 +36,7 @@ export class SqliteBackups {
   ) {
     this.keep = opts.keep ?? 10;
     this.now = opts.now ?? (() => new Date());
+    this.companions = opts.companions ?? [];
   }
 
   /** Takes a consistent snapshot while other connections keep writing. */
@@ -46,7 +53,16 @@ export class SqliteBackups {
       source.close();
     }
     const bytes = await readFile(partial);
-    const info: BackupInfo = { id, createdAt, file, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    const info: BackupInfo = { id, createdAt, file, bytes: bytes.length, sha256: sha256(bytes) };
+    const companions: NonNullable<BackupInfo['companions']> = [];
+    for (const source of this.companions) {
+      const content = await readFile(source).catch(() => undefined);
+      if (!content) continue;
+      const copy = `${file}.${path.basename(source)}`;
+      await writeFile(copy, content, { mode: 0o600 });
+      companions.push({ source, file: copy, sha256: sha256(content) });
+    }
+    if (companions.length) info.companions = companions;
     await rename(partial, file);
     await writeFile(`${file}.json`, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
     await this.prune();
@@ -77,8 +93,7 @@ export class SqliteBackups {
     const all = await this.list();
     const info = id ? all.find((b) => b.id === id) : all.at(-1);
     if (!info) throw new Error(id ? `no backup ${id} in ${this.dir}` : `no backup in ${this.dir}`);
-    const sha = createHash('sha256').update(await readFile(info.file)).digest('hex');
-    if (sha !== info.sha256) throw new Error(`backup ${info.id} is corrupt (checksum mismatch)`);
+    if (sha256(await readFile(info.file)) !== info.sha256) throw new Error(`backup ${info.id} is corrupt (checksum mismatch)`);
     await mkdir(path.dirname(this.dbFile), { recursive: true });
     const staging = `${this.dbFile}.restoring`;
     await copyFile(info.file, staging);
@@ -92,6 +107,13 @@ export class SqliteBackups {
     await rm(`${this.dbFile}-wal`, { force: true });
     await rm(`${this.dbFile}-shm`, { force: true });
     await rename(staging, this.dbFile);
+    for (const c of info.companions ?? []) {
+      const content = await readFile(c.file);
+      if (sha256(content) !== c.sha256) throw new Error(`backup ${info.id}: ${path.basename(c.file)} is corrupt (checksum mismatch)`);
+      await mkdir(path.dirname(c.source), { recursive: true });
+      await writeFile(`${c.source}.restoring`, content, { mode: 0o600 });
+      await rename(`${c.source}.restoring`, c.source);
+    }
     return info;
   }
 
@@ -100,6 +122,7 @@ export class SqliteBackups {
     for (const old of all.slice(0, Math.max(0, all.length - this.keep))) {
       await rm(old.file, { force: true });
       await rm(`${old.file}.json`, { force: true });
+      for (const c of old.companions ?? []) await rm(c.file, { force: true });
     }
   }
 }
@@ -117,4 +140,8 @@ export function scheduleBackups(backups: SqliteBackups, intervalMs: number, onEr
       await running;
     },
   };
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -2,7 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteBackups, scheduleBackups } from '../../../src/targets/local/backups.js';
+import { SqliteBackups, scheduleBackups } from '../../../src/agents/runtime/backups.js';
 import { tempDir } from '../../helpers/cli.js';
 
 let dir: string;
