@@ -86,7 +86,10 @@ export class SessionStore {
   record(turn: TurnRecord): void {
     if (!this.writeBatch || this.closed) return;
     this.pending.push({ ...turn, ts: new Date(this.now).toISOString() });
-    this.flushTimer ??= setTimeout(() => this.flush(), 50);
+    // The assistant's turn closes an exchange: write it (with the customer's) before the reply leaves, so an
+    // acknowledged conversation is in the database — and in the next backup. A lone turn waits for company briefly.
+    if (turn.role === 'assistant') this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), 50);
   }
 
   /** Writes what is pending; later turns are not recorded (the database is about to close). */
