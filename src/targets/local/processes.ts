@@ -4,7 +4,7 @@
 // recorded anything; stops them with SIGTERM, then SIGKILL.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
@@ -24,18 +24,37 @@ export function logFile(stateDir: string, role: Role): string {
 
 /** Every runtime process of this state folder, found by command line (pid reuse cannot fool it). */
 export async function findProcesses(stateDir: string): Promise<RuntimeProcess[]> {
-  const { stdout } = await execa('ps', ['-eo', 'pid=,args='], { reject: false });
   const found: RuntimeProcess[] = [];
-  for (const line of stdout.split('\n')) {
-    const m = /^\s*(\d+)\s+(.*)$/.exec(line);
-    if (!m?.[2]?.includes(RUNTIME_ENTRY)) continue;
-    const args = m[2];
-    // The state folder is the last argument, so a path with spaces is read whole.
-    const role = /--role (\S+)/.exec(args)?.[1] as Role | undefined;
-    const dir = /--state-dir (.+)$/.exec(args)?.[1];
-    if (role && dir === stateDir) found.push({ pid: Number(m[1]), role });
+  for (const { pid, args } of await commandLines()) {
+    const entry = args.indexOf(RUNTIME_ENTRY);
+    if (entry < 0) continue;
+    const role = args[args.indexOf('--role', entry) + 1] as Role | undefined;
+    const dir = args[args.indexOf('--state-dir', entry) + 1];
+    if (role && dir === stateDir) found.push({ pid, role });
   }
   return found;
+}
+
+/** Each process's argv: from /proc on Linux (exact arguments, no `ps` needed), else from `ps`. */
+async function commandLines(): Promise<{ pid: number; args: string[] }[]> {
+  const pids = await readdir('/proc').catch(() => undefined);
+  if (pids) {
+    const out: { pid: number; args: string[] }[] = [];
+    for (const name of pids) {
+      if (!/^\d+$/.test(name)) continue;
+      const raw = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+      if (raw.includes(RUNTIME_ENTRY)) out.push({ pid: Number(name), args: raw.split('\0') });
+    }
+    return out;
+  }
+  // Without /proc (macOS), split `ps` output on spaces: the state folder is the last argument, so it is read whole.
+  const { stdout } = await execa('ps', ['-eo', 'pid=,args='], { reject: false });
+  return stdout.split('\n').flatMap((line) => {
+    const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+    if (!m?.[2]) return [];
+    const [before, dir] = m[2].split(' --state-dir ');
+    return [{ pid: Number(m[1]), args: [...(before ?? '').split(' '), ...(dir !== undefined ? ['--state-dir', dir] : [])] }];
+  });
 }
 
 export async function readRunRecord(stateDir: string, role: Role): Promise<RunRecord | undefined> {
