@@ -2,12 +2,14 @@
 //   mac secrets set NAME [--from-env VAR | --from-file F]   new version; the value never comes from argv
 //   mac secrets list [--versions]                            names, versions, ages, required-but-missing; never values
 //   mac secrets audit [--max-age 90d] [--fail-on-stale]      the quarterly rotation policy
+//   mac secrets rotate NAME|--all --generate|--from-env VAR  new version → restart consumers → smoke → keep or roll back
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import type { ResolvedEnvironment } from '../config/load.js';
 import type { Deps } from '../deps.js';
 import { FailedError, InterruptedError, UsageError } from '../errors.js';
+import type { RotationResult } from '../secrets/rotate.js';
 import type { SecretStatus } from '../secrets/status.js';
 import type { SecretStore, StoreCheck } from '../secrets/store.js';
 
@@ -24,6 +26,22 @@ export interface SecretsListOptions {
 export interface SecretsAuditOptions {
   maxAge?: string;
   failOnStale?: boolean;
+}
+
+export interface SecretsRotateOptions {
+  name?: string;
+  all?: boolean;
+  generate?: boolean;
+  fromEnv?: string;
+  /** Seconds to wait for /ready after each restart. */
+  readyTimeout?: number;
+  /** Seconds to wait for a deploy of the environment to finish. */
+  lockTimeout?: number;
+}
+
+export interface SecretsRotateResult {
+  environment: string;
+  rotations: RotationResult[];
 }
 
 export interface SecretsSetResult {
@@ -85,7 +103,7 @@ export function secretsCommand(deps: Deps, io: SecretsCommandIo = {}): Command {
     .description("Manage the environment's secrets: set, list and audit versions (local vault or Azure Key Vault)")
     .addHelpText(
       'after',
-      '\nExamples:\n  $ mac secrets set zendesk-api-token --from-env ZENDESK_API_TOKEN\n  $ mac secrets list\n  $ mac secrets audit --fail-on-stale',
+      '\nExamples:\n  $ mac secrets set zendesk-api-token --from-env ZENDESK_API_TOKEN\n  $ mac secrets list\n  $ mac secrets audit --fail-on-stale\n  $ mac secrets rotate zendesk-api-token --from-env NEW_ZENDESK_TOKEN',
     );
 
   secrets
@@ -146,7 +164,113 @@ Examples:
         throw new FailedError(`Secrets audit failed: ${parts.join('; ')}.`, 'Write new versions with mac secrets set NAME --from-env VAR, then audit again.');
       }
     });
+  secrets
+    .command('rotate')
+    .description('Rotate a secret: write a new version, restart the agents that read it, smoke-test, keep it or roll back')
+    .argument('[name]', 'the secret to rotate (it must be set already); or --all')
+    .option('--all', 'every known secret that is set in the environment (with --generate)')
+    .option('--generate', 'a fresh random well-formed value from the secret catalog (local environments, drills)')
+    .option('--from-env <VAR>', 'the new value from environment variable VAR (one NAME only)')
+    .option('--ready-timeout <seconds>', 'how long to wait for /ready after each restart', (v) => Number.parseFloat(v), 90)
+    .option('--lock-timeout <seconds>', 'how long to wait for a deploy of this environment to finish', (v) => Number.parseFloat(v), 0)
+    .addHelpText(
+      'after',
+      `
+For each secret: validate the new value (a refused value writes nothing), store it as a new version, restart the
+agents that read it, wait until ready and smoke-test. When the restart, /ready or the smoke test fails, the previous
+value is written back as a new version, the agents are restarted on it and checked again, and mac exits 1 naming
+the failing check. With --all, rotation stops at the first failure; the secrets after it are left as they were.
+When the platform is not running, the new version is stored and takes effect at the next mac deploy.
+--all with no known secret set prints "Nothing to rotate" and exits 0. A rotation holds the deploy lock: while a
+deploy of the environment runs, it exits 4 (see --lock-timeout). The value is never printed or logged.
+
+Examples:
+  $ mac secrets rotate zendesk-api-token --from-env NEW_ZENDESK_TOKEN
+  $ mac secrets rotate shopify-api-token --generate -e local
+  $ mac secrets rotate --all --generate --json`,
+    )
+    .action(async (name: string | undefined, flags: Omit<SecretsRotateOptions, 'name'>) => {
+      try {
+        printRotations(await secretsRotateRun({ ...flags, name }, deps), deps);
+      } catch (err) {
+        // A rolled-back rotation is reported like a finished one (the JSON document too), then fails with exit 1.
+        const { RotationFailedError } = await import('../secrets/rotate.js');
+        if (err instanceof RotationFailedError) printRotations({ environment: (await deps.environment()).name, rotations: err.results }, deps);
+        throw err;
+      }
+    });
   return secrets;
+}
+
+export async function secretsRotateRun(opts: SecretsRotateOptions, deps: Deps): Promise<SecretsRotateResult> {
+  const help = 'Run mac secrets rotate --help for usage.';
+  if (opts.name !== undefined && opts.all) throw new UsageError('Give a secret NAME or --all, not both.', help);
+  if (opts.name === undefined && !opts.all) throw new UsageError('Which secret? Give a NAME, or --all for every known secret that is set.', help);
+  if (opts.generate && opts.fromEnv !== undefined) throw new UsageError('--generate and --from-env are alternatives: give one of them.', help);
+  if (!opts.generate && opts.fromEnv === undefined) {
+    throw new UsageError(`No new value: give --generate or --from-env VAR. ${NO_VALUE_ON_ARGV}`, help);
+  }
+  if (opts.all && opts.fromEnv !== undefined) {
+    throw new UsageError('--from-env reads one value, so it rotates one secret: give a NAME instead of --all.', 'Rotate several secrets with --all --generate, or one at a time with NAME --from-env VAR.');
+  }
+  for (const [flag, v] of [['--ready-timeout', opts.readyTimeout], ['--lock-timeout', opts.lockTimeout]] as const) {
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new UsageError(`${flag} must be a number of seconds, got ${String(v)}.`, help);
+  }
+  const [{ SECRET_NAME_PATTERN }, { KNOWN_SECRETS, knownSecret }] = await Promise.all([import('../secrets/store.js'), import('../secrets/catalog.js')]);
+  if (opts.name !== undefined && !SECRET_NAME_PATTERN.test(opts.name)) {
+    throw new UsageError(
+      `Invalid secret name "${opts.name}": expected 2-127 characters of lowercase letters, digits and dashes, starting with a letter.`,
+      "Names follow Key Vault's rule so they work on both targets, e.g. zendesk-api-token.",
+    );
+  }
+  if (opts.generate && opts.name !== undefined && !knownSecret(opts.name)) {
+    throw new UsageError(`${opts.name} is not a known secret, so mac cannot generate a value for it.`, `Give the value with --from-env VAR (known: ${KNOWN_SECRETS.map((s) => s.name).join(', ')}).`);
+  }
+  let fromEnvValue: string | undefined;
+  if (opts.fromEnv !== undefined) {
+    fromEnvValue = deps.env[opts.fromEnv];
+    if (fromEnvValue === undefined || fromEnvValue === '') {
+      throw new UsageError(
+        `--from-env ${opts.fromEnv}: the environment variable ${opts.fromEnv} is ${fromEnvValue === undefined ? 'not set' : 'empty'}.`,
+        `Export ${opts.fromEnv} with the new value first, or use --generate.`,
+      );
+    }
+  }
+
+  const [{ openTarget }, { rotateSecrets }] = await Promise.all([import('../targets/open.js'), import('../secrets/rotate.js')]);
+  const env = await deps.environment();
+  const target = await openTarget(env, deps.env, () => deps.clock.now());
+  let names: string[];
+  if (opts.all) {
+    const set = new Set((await target.secrets.list()).map((s) => s.name));
+    names = KNOWN_SECRETS.filter((s) => set.has(s.name)).map((s) => s.name);
+    if (!names.length) return { environment: env.name, rotations: [] };
+  } else {
+    names = [opts.name as string];
+  }
+  const rotations = await rotateSecrets(target, deps.io, {
+    names,
+    valueFor: (n) => (fromEnvValue !== undefined ? fromEnvValue : (knownSecret(n) as NonNullable<ReturnType<typeof knownSecret>>).generate()),
+    source: opts.fromEnv !== undefined ? `env:${opts.fromEnv}` : 'generated',
+    ...(opts.readyTimeout !== undefined ? { readyTimeoutMs: opts.readyTimeout * 1000 } : {}),
+    ...(opts.lockTimeout !== undefined ? { lockTimeoutMs: opts.lockTimeout * 1000 } : {}),
+  });
+  return { environment: env.name, rotations };
+}
+
+function printRotations(r: SecretsRotateResult, deps: Deps): void {
+  const { io } = deps;
+  if (io.json) return io.result(r);
+  if (!r.rotations.length) {
+    io.out(`Nothing to rotate: no known secret is set in ${r.environment}.`);
+    return;
+  }
+  for (const x of r.rotations) {
+    if (x.outcome === 'rotated' && x.failure) io.out(`${x.name}: version ${x.to} is current but failed (${x.failure})`);
+    else if (x.outcome === 'rotated') io.out(`rotated ${x.name}: version ${x.from} → ${x.to}${x.smoke ? ', smoke test passed' : ''}`);
+    else if (x.outcome === 'rolled-back') io.out(`rolled back ${x.name}: version ${x.to} failed (${x.failure}); the previous value is current again as version ${x.restored}`);
+    else io.out(`stored ${x.name} version ${x.to} (was ${x.from}); it takes effect at the next mac deploy -e ${r.environment}`);
+  }
 }
 
 async function environmentStore(deps: Deps, io: SecretsCommandIo): Promise<{ env: ResolvedEnvironment; store: SecretStore }> {
