@@ -1,0 +1,86 @@
+// mac dr-drill: the disaster-recovery drill, for real — destroy the environment's live data, rebuild, restore the
+// latest backup, redeploy, smoke-test, and measure RTO and RPO against their targets. Asks first.
+import path from 'node:path';
+import { Command } from 'commander';
+import type { Deps } from '../deps.js';
+import { DrillFailedError, UsageError } from '../errors.js';
+
+export interface DrDrillOptions {
+  rto: string;
+  rpo: string;
+  reportDir?: string;
+}
+
+export function drDrillCommand(deps: Deps): Command {
+  return new Command('dr-drill')
+    .description('Disaster-recovery drill: destroy the live data, restore the latest backup, redeploy, measure RTO/RPO — asks first')
+    .option('--rto <duration>', 'recovery time objective: destroy → smoke test green (s, m, h, d)', '4h')
+    .option('--rpo <duration>', 'recovery point objective: data loss tolerated, destroy − newest surviving write', '1h')
+    .option('--report-dir <dir>', 'where the report goes (default .mac/<env>/drills/<run-id>)')
+    .addHelpText(
+      'after',
+      `
+The drill keeps writing canary conversations while it waits for the platform's next scheduled backup, then stops
+everything and deletes the live data (database and secrets vault; the backups survive, as Azure's do), rebuilds,
+restores the latest backup, redeploys and smoke-tests. RTO = destroy → smoke green; RPO = destroy − the newest
+canary that survived. The report (JSON, Markdown, HTML with a timeline) goes to .mac/<env>/drills/<run-id>/.
+Exit code 6 when the verdict is FAIL.
+
+Examples:
+  $ mac dr-drill                                  asks, then drills the local environment
+  $ mac dr-drill -e local --yes --rto 5m --rpo 2m
+  $ mac dr-drill --yes --json | tail -1 | jq .data.verdict`,
+    )
+    .action(async (_flags, cmd: Command) => {
+      const opts = cmd.optsWithGlobals() as DrDrillOptions;
+      const { io } = deps;
+      const { parseDuration } = await import('../secrets/status.js');
+      const rtoSeconds = parseDuration(opts.rto, '--rto') / 1000;
+      const rpoSeconds = parseDuration(opts.rpo, '--rpo') / 1000;
+      const env = await deps.environment();
+      const what = `destroy the live data of ${env.name} (stop the platform, delete its database and secrets vault; the backups are kept) and restore it from the latest backup`;
+      if (!deps.yes) {
+        if (!io.promptsAllowed) throw new UsageError(`mac dr-drill would ${what}.`, 'Run again with --yes to confirm.');
+        if (!(await deps.prompter.confirm({ message: `This will ${what}. Continue?`, flag: '--yes', default: false }))) {
+          io.info('Nothing changed.');
+          return;
+        }
+      }
+      io.streaming = true;
+      const [{ openTarget }, { runDrill }, { formatDuration }] = await Promise.all([
+        import('../targets/open.js'),
+        import('../drill/drill.js'),
+        import('../drill/render.js'),
+      ]);
+      const target = await openTarget(env, deps.env, () => deps.clock.now());
+      const { report, files } = await runDrill(target, io, {
+        rtoSeconds,
+        rpoSeconds,
+        ...(opts.reportDir ? { reportDir: path.resolve(deps.cwd, opts.reportDir) } : {}),
+        now: () => deps.clock.now(),
+      });
+
+      if (io.json) io.result({ ...report, files });
+      else {
+        const pass = report.verdict === 'PASS';
+        io.out(`${pass ? io.style('green', 'PASS') : io.style('red', 'FAIL')} — DR drill ${report.runId} of ${report.environment} (${report.target})`);
+        for (const p of report.policies) {
+          const measured = p.measuredSeconds === null ? 'not measured' : formatDuration(p.measuredSeconds);
+          const mark = p.verdict === 'PolicyMet' ? io.style('green', p.verdict) : io.style('red', p.verdict);
+          io.out(`  ${p.policy}  ${measured.padEnd(12)} target ${formatDuration(p.targetSeconds).padEnd(8)} ${mark}`);
+        }
+        const c = report.canaries;
+        io.out(
+          `  Canaries: ${c.written} written, ${c.survived} survived, ${c.lost} lost` +
+            (c.restoredBackupAt ? ` (restored backup of ${c.restoredBackupAt}; lost although older: ${c.lostBeforeBackup})` : ''),
+        );
+        for (const reason of report.reasons) io.out(`  - ${reason}`);
+        io.out(`  Report: ${files.html}`);
+        io.out(`          ${files.markdown}`);
+        io.out(`          ${files.json}`);
+      }
+      if (report.verdict === 'FAIL') {
+        throw new DrillFailedError(`DR drill verdict FAIL: ${report.reasons[0] ?? 'see the report'}`, `See the report: ${files.html}`);
+      }
+    });
+}
