@@ -147,8 +147,7 @@ export async function runDrill(target: Target, io: Io, o: DrillOptions): Promise
       await writer?.stop();
       p(`canary writer stopped: ${writer?.acked.length ?? 0} acknowledged${writer?.failed ? `, ${writer.failed} unanswered` : ''}`);
       // The live data and the vault go; the backups (and the release journal) survive, as they do on Azure.
-      const destroyOptions = { keepData: false, keepBackups: true };
-      await target.destroy(p, destroyOptions);
+      await target.destroy(p, { keepData: false, keepBackups: true });
       const left = await target.status();
       if (left.some((s) => s.state !== 'stopped')) throw new Error(`processes still running after the destroy: ${describeProcesses(left)}`);
       if (await probe.exists()) throw new Error('the live database still exists after the destroy');

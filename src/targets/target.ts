@@ -92,6 +92,9 @@ export interface Target {
   logs(q: LogQuery): Promise<LogLine[]>;
   /** Stops every process; keeps data. */
   stop(p: Progress): Promise<void>;
-  /** Stops everything and deletes the environment's live data (and, unless keepData, its backups and vault). */
-  destroy(p: Progress, o: { keepData: boolean }): Promise<void>;
+  /**
+   * Stops everything and deletes the environment's state. keepData keeps data, secrets and backups; keepBackups
+   * deletes the live data but keeps the backups, as a cloud's backups outlive a destroy (the DR drill).
+   */
+  destroy(p: Progress, o: { keepData: boolean; keepBackups?: boolean }): Promise<void>;
 }
