@@ -1,6 +1,6 @@
 // The release journal of an environment: .mac/<env>/releases.jsonl, append-only, one event per line. Appends are
 // single writes, so a crash leaves at worst a torn last line, which is skipped; nothing already written is lost.
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Release } from '../targets/target.js';
 
@@ -19,7 +19,24 @@ export class ReleaseJournal {
 
   async append(event: JournalEvent): Promise<void> {
     await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    await appendFile(this.file, `${JSON.stringify(event)}\n`, { mode: 0o600 });
+    const line = `${JSON.stringify(event)}\n`;
+    // After a torn last line, start a new one: appended to the fragment, this event would be unreadable too.
+    await appendFile(this.file, (await this.endsTorn()) ? `\n${line}` : line, { mode: 0o600 });
+  }
+
+  /** Whether the file's last byte is not a newline (a crash mid-append). */
+  private async endsTorn(): Promise<boolean> {
+    const handle = await open(this.file, 'r').catch(() => undefined);
+    if (!handle) return false;
+    try {
+      const { size } = await handle.stat();
+      if (size === 0) return false;
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      return last[0] !== 0x0a;
+    } finally {
+      await handle.close();
+    }
   }
 
   async events(): Promise<JournalEvent[]> {
