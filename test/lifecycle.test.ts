@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProcesses, stopProcesses } from '../src/targets/local/processes.js';
@@ -85,7 +86,10 @@ describe('local lifecycle: deploy → rotate → dr-drill → cost report → de
     expect(afterRotation.healthy).toBe(true);
     expect(afterRotation.processes[1].pid).not.toBe(platformPid);
 
-    // The canary scan after deploy and rotation, while the traces of the PII conversation exist.
+    // The canary scan after deploy and rotation, while the traces of the PII conversation exist, and once the
+    // schedule (every second) has taken a backup of the restarted platform.
+    const backups = path.join(stateDir(), 'backups');
+    for (let i = 0; i < 100 && !(await readdir(backups)).some((f) => f.endsWith('.db')); i++) await sleep(100);
     const beforeDrill = await scanState();
     expect(beforeDrill).toEqual(expect.arrayContaining(['local/vault', 'local/data/platform.db', 'local/logs/platform.log', 'local/logs/integrations.log']));
     expect(beforeDrill.some((f) => f.startsWith('local/traces/'))).toBe(true);

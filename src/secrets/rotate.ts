@@ -8,23 +8,12 @@ import path from 'node:path';
 import { smokeStep, step } from '../deploy/deploy.js';
 import { ReleaseJournal } from '../deploy/journal.js';
 import type { SmokeResult } from '../deploy/smoke.js';
+import { AGENT_NAMES } from '../config/schema.js';
 import { FailedError, UsageError, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { Release, Target } from '../targets/target.js';
 import { knownSecret, validateSecret } from './catalog.js';
 import { acquireLock } from './lock.js';
-
-/** Every agent of the platform: what an unknown secret's rotation restarts, since nobody knows who reads it. */
-const EVERY_AGENT = [
-  'intent-classifier',
-  'knowledge-retrieval',
-  'response-generator-en',
-  'response-generator-fr',
-  'response-generator-es',
-  'escalation-handler',
-  'analytics-processor',
-  'critic-supervisor',
-] as const;
 
 export type RotationOutcome = 'rotated' | 'rolled-back' | 'stored-not-running';
 
@@ -126,7 +115,7 @@ export async function rotateSecrets(target: Target, io: Io, o: RotateOptions): P
         continue;
       }
 
-      const consumers = knownSecret(name)?.consumers ?? EVERY_AGENT;
+      const consumers = knownSecret(name)?.consumers ?? AGENT_NAMES;
       const attempt = await restartAndCheck(target, io, redact, release, consumers, o, name);
       if (!attempt.error) {
         results.push({ name, from, to, outcome: 'rotated', ...(attempt.smoke ? { smoke: attempt.smoke } : {}) });
@@ -188,27 +177,10 @@ async function restartAndCheck(
   verb?: string,
 ): Promise<{ error?: string; smoke?: SmokeResult }> {
   const label = (s: string) => (verb ? `${verb}: ${s}` : s);
-  const startAgain = async (before = ''): Promise<string | undefined> => {
-    try {
-      await redacted(io, redact, label(`start release ${release.id} again`), (p) => target.rollout(release, p));
-      return undefined;
-    } catch (err) {
-      return `${before}starting release ${release.id} again: ${redact((err as Error).message)}`;
-    }
-  };
-  // Rolling back after a failed start: a stopped process cannot be restarted, so start the running release again.
-  if (verb && (await target.status()).some((s) => s.state === 'stopped')) {
-    const error = await startAgain();
-    if (error) return { error };
-  } else {
-    try {
-      await redacted(io, redact, label(`restart the consumers of ${name} (${consumers.join(', ')})`), (p) => target.restart(consumers, p));
-    } catch (err) {
-      const error = `restart: ${redact((err as Error).message)}`;
-      if (!verb) return { error };
-      const again = await startAgain(`${error}; `);
-      if (again) return { error: again };
-    }
+  try {
+    await redacted(io, redact, label(`restart the consumers of ${name} (${consumers.join(', ')})`), (p) => target.restart(consumers, release, p));
+  } catch (err) {
+    return { error: `restart: ${redact((err as Error).message)}` };
   }
   try {
     await redacted(io, redact, label('wait for /ready'), (p) => target.waitReady(p, o.readyTimeoutMs));

@@ -83,8 +83,11 @@ export interface Target {
   provision(p: Progress): Promise<void>;
   /** Starts (or restarts, one process at a time) the platform on a release; returns once every process started. */
   rollout(release: Release, p: Progress): Promise<void>;
-  /** Restarts only the processes hosting these agents (after a secret rotation). */
-  restart(agents: readonly string[], p: Progress): Promise<void>;
+  /**
+   * Restarts the processes hosting these agents on the release (after a secret rotation, so they read the new
+   * value), and starts any process of the release that is not running.
+   */
+  restart(agents: readonly string[], release: Release, p: Progress): Promise<void>;
   /** Resolves once the gateway answers /ready, or rejects naming what is wrong. */
   waitReady(p: Progress, timeoutMs?: number): Promise<void>;
   status(): Promise<ProcessStatus[]>;

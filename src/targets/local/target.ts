@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import type { PlatformLaunch, Role } from '../../agents/launch.js';
+import { ROLES, type PlatformLaunch, type Role } from '../../agents/launch.js';
 import type { ResolvedEnvironment } from '../../config/load.js';
-import type { LocalEnvironmentConfig } from '../../config/schema.js';
+import { AGENT_NAMES, type LocalEnvironmentConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
 import { packageRoot } from '../../paths.js';
 import type { SecretStore } from '../../secrets/store.js';
@@ -15,17 +15,8 @@ import type { BackupStore, LogLine, LogQuery, ProcessStatus, Progress, Release, 
 import { findProcesses, logFile, readRunRecord, startProcess, stopProcesses, tail } from './processes.js';
 
 export const DEMO_SHOP = path.join(packageRoot, 'data', 'demo-shop');
-const PLATFORM_AGENTS = [
-  'critic-supervisor',
-  'intent-classifier',
-  'knowledge-retrieval',
-  'escalation-handler',
-  'response-generator-en',
-  'response-generator-fr',
-  'response-generator-es',
-  'analytics-processor',
-];
-const AGENTS_OF: Record<Role, string[]> = { integrations: [], platform: PLATFORM_AGENTS };
+/** In-process transport: the platform process hosts every agent. */
+const AGENTS_OF: Record<Role, readonly string[]> = { integrations: [], platform: AGENT_NAMES };
 
 interface LocalSpec extends ReleaseSpec {
   policy: LocalEnvironmentConfig['shop']['policy'];
@@ -98,12 +89,11 @@ export class LocalTarget implements Target {
     await this.startRoles(['integrations', 'platform'], release, p);
   }
 
-  async restart(agents: readonly string[], p: Progress): Promise<void> {
-    const roles = (['integrations', 'platform'] as Role[]).filter((r) => AGENTS_OF[r].some((a) => agents.includes(a)));
-    const record = await readRunRecord(this.stateDir, 'platform');
-    const release = record && (await this.releaseSpecOf(record.releaseId));
-    if (!release) throw new Error('the platform is not running a recorded release; run mac deploy first');
-    await this.startRoles(roles, release, p);
+  async restart(agents: readonly string[], release: Release, p: Progress): Promise<void> {
+    const running = new Set((await findProcesses(this.stateDir)).map((r) => r.role));
+    const roles = ROLES.filter((r) => !running.has(r) || AGENTS_OF[r].some((a) => agents.includes(a)));
+    // New stand-ins listen on new ports, which only a platform started after them knows.
+    await this.startRoles(roles.includes('integrations') ? [...ROLES] : roles, release, p);
   }
 
   /** Restarts the given processes one at a time, in dependency order (the platform needs the integrations' URLs). */
@@ -157,12 +147,6 @@ export class LocalTarget implements Target {
     };
   }
 
-  /** The release a running process was started with, from the journal. */
-  private async releaseSpecOf(id: string): Promise<Release | undefined> {
-    const { ReleaseJournal } = await import('../../deploy/journal.js');
-    return (await new ReleaseJournal(this.stateDir).releases()).find((r) => r.id === id);
-  }
-
   async waitReady(p: Progress, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last = '';
@@ -188,7 +172,7 @@ export class LocalTarget implements Target {
   async status(): Promise<ProcessStatus[]> {
     const running = await findProcesses(this.stateDir);
     const out: ProcessStatus[] = [];
-    for (const role of ['integrations', 'platform'] as Role[]) {
+    for (const role of ROLES) {
       const pids = running.filter((r) => r.role === role).map((r) => r.pid);
       const record = await readRunRecord(this.stateDir, role);
       const pid = record && pids.includes(record.pid) ? record.pid : pids[0];
@@ -200,7 +184,7 @@ export class LocalTarget implements Target {
       }
       out.push({
         name: role,
-        agents: AGENTS_OF[role],
+        agents: [...AGENTS_OF[role]],
         state,
         ...(pid !== undefined ? { pid } : {}),
         ...(url ? { url } : {}),
@@ -216,9 +200,9 @@ export class LocalTarget implements Target {
   }
 
   async logs(q: LogQuery): Promise<LogLine[]> {
-    const roles = (['integrations', 'platform'] as Role[]).filter((r) => !q.name || q.name === r || AGENTS_OF[r].includes(q.name));
+    const roles = ROLES.filter((r) => !q.name || q.name === r || AGENTS_OF[r].includes(q.name));
     if (!roles.length) {
-      throw new UsageError(`No process or agent named "${q.name}".`, `Known: integrations, platform, ${PLATFORM_AGENTS.join(', ')}.`);
+      throw new UsageError(`No process or agent named "${q.name}".`, `Known: integrations, platform, ${AGENT_NAMES.join(', ')}.`);
     }
     const lines: LogLine[] = [];
     for (const role of roles) {
