@@ -15,8 +15,8 @@ export function smokeCommand(deps: Deps): Command {
       ]);
       const env = await deps.environment();
       const target = await openTarget(env, deps.env, () => deps.clock.now());
-      const [url, release] = await Promise.all([target.gatewayUrl(), new ReleaseJournal(env.stateDir).current()]);
-      if (!url || !release) throw new PreconditionError(`The platform of ${env.name} is not running.`, `Start it with: mac deploy -e ${env.name}`);
+      const [url, release, processes] = await Promise.all([target.gatewayUrl(), new ReleaseJournal(env.stateDir).current(), target.status()]);
+      if (!url || !release || processes.every((p) => p.state === 'stopped')) throw new PreconditionError(`The platform of ${env.name} is not running.`, `Start it with: mac deploy -e ${env.name}`);
       const result = await runSmoke(url, release.spec.dataDir);
       const { io } = deps;
       if (io.json) io.result({ environment: env.name, ...result });

@@ -241,7 +241,8 @@ export class KnowledgeBase {
       s.setMeta.run('embedder_id', embedder.id);
       s.setMeta.run('embedder_dims', String(embedder.dims));
       s.setMeta.run('chunker', CHUNKER_VERSION);
-      s.setMeta.run('ingested_at', now);
+      // The time of the last ingest that changed something: a restart over the same folder leaves the data as it was.
+      if (added || updated || removed.length || !this.getMeta('ingested_at')) s.setMeta.run('ingested_at', now);
       s.setMeta.run('source_dir', dir);
     })();
     this.searcher = undefined; // its spelling vocabulary is the old one

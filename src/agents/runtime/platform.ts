@@ -1,6 +1,6 @@
 // Assembles the platform in one process (the `inproc` transport): embedded database, PII vault, knowledge base,
 // integration clients (real, or mocks seeded from the data folder), the six agents, the pipeline and the gateway.
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
@@ -69,7 +69,10 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
   const dataDir = path.join(o.stateDir, 'data');
   const tracesDir = path.join(o.stateDir, 'traces');
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const db = new Database(path.join(dataDir, 'platform.db'));
+  const dbFile = path.join(dataDir, 'platform.db');
+  const db = new Database(dbFile);
+  // Conversations and PII tokens: owner-only, like the vault (SQLite gives the -wal and -shm files the same mode).
+  await chmod(dbFile, 0o600);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   const closers: (() => Promise<void> | void)[] = [
