@@ -70,6 +70,8 @@ export async function startProcess(stateDir: string, launch: Launch, timeoutMs =
   const log = logFile(stateDir, launch.role);
   await mkdir(path.dirname(log), { recursive: true, mode: 0o700 });
   const out = await open(log, 'a', 0o600);
+  // What this process writes starts here: errors quote its lines, not those of the process it replaced.
+  const from = (await out.stat()).size;
   const child = spawn(process.execPath, [RUNTIME_ENTRY, '--role', launch.role, '--state-dir', stateDir], {
     detached: true,
     stdio: ['pipe', out.fd, out.fd],
@@ -89,10 +91,10 @@ export async function startProcess(stateDir: string, launch: Launch, timeoutMs =
   while (Date.now() < deadline) {
     const record = await readRunRecord(stateDir, launch.role);
     if (record?.pid === pid) return record;
-    if (exited !== undefined) throw new Error(`the ${launch.role} process exited (code ${exited}) before serving: ${await tail(log, 3)}`);
+    if (exited !== undefined) throw new Error(`the ${launch.role} process exited (code ${exited}) before serving: ${await tail(log, 3, from)}`);
     await sleep(100);
   }
-  throw new Error(`the ${launch.role} process did not start within ${timeoutMs / 1000}s: ${await tail(log, 3)}`);
+  throw new Error(`the ${launch.role} process did not start within ${timeoutMs / 1000}s: ${await tail(log, 3, from)}`);
 }
 
 /** Stops the given processes: SIGTERM, and SIGKILL for any still alive after the grace period. */
@@ -135,8 +137,8 @@ function isZombie(pid: number): boolean {
   }
 }
 
-/** The last lines of a log file, on one line, for an error message. */
-export async function tail(file: string, lines: number): Promise<string> {
-  const text = await readFile(file, 'utf8').catch(() => '');
+/** The last lines of a log file (from a byte offset), on one line, for an error message. */
+export async function tail(file: string, lines: number, from = 0): Promise<string> {
+  const text = (await readFile(file).catch(() => Buffer.alloc(0))).subarray(from).toString('utf8');
   return text.trim().split('\n').slice(-lines).join(' | ') || '(no output)';
 }
