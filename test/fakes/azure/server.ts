@@ -26,6 +26,7 @@ import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { registerEntra, type IssuedToken, type ServicePrincipal } from './entra.js';
 import { registerResourceGroups, type FakeSubscription } from './arm-resources.js';
+import { registerStorage } from './storage.js';
 import { armError, faultBody } from './respond.js';
 
 export interface FakeRequest {
@@ -238,6 +239,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
   };
   registerEntra(fake, register);
   registerResourceGroups(fake, register);
+  registerStorage(fake, register);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
