@@ -18,6 +18,7 @@ import { statusCommand } from './commands/status.js';
 import { smokeCommand } from './commands/smoke.js';
 import { logsCommand } from './commands/logs.js';
 import { destroyCommand } from './commands/destroy.js';
+import { imagesCommand } from './commands/images.js';
 
 export function buildProgram(deps: Deps, version: string): Command {
   const program = new Command('mac')
@@ -70,6 +71,7 @@ Examples:
     tracesCommand(deps),
     secretsCommand(deps),
     costCommand(deps),
+    imagesCommand(deps),
   ]) {
     program.addCommand(command);
   }

@@ -27,6 +27,7 @@ import path from 'node:path';
 import { registerEntra, type IssuedToken, type ServicePrincipal } from './entra.js';
 import { registerResourceGroups, type FakeSubscription } from './arm-resources.js';
 import { registerStorage } from './storage.js';
+import { registerAcr } from './acr.js';
 import { armError, faultBody } from './respond.js';
 
 export interface FakeRequest {
@@ -238,6 +239,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     builtIn.push(route);
   };
   registerEntra(fake, register);
+  registerAcr(fake, register);
   registerResourceGroups(fake, register);
   registerStorage(fake, register);
 
