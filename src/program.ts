@@ -13,6 +13,7 @@ import { tracesCommand } from './commands/traces.js';
 import { secretsCommand } from './commands/secrets.js';
 import { costCommand } from './commands/cost.js';
 import { deployCommand } from './commands/deploy.js';
+import { infraCommand } from './commands/infra.js';
 import { drDrillCommand } from './commands/dr-drill.js';
 import { statusCommand } from './commands/status.js';
 import { smokeCommand } from './commands/smoke.js';
@@ -59,6 +60,7 @@ Examples:
     doctorCommand(deps),
     configCommand(deps),
     deployCommand(deps),
+    infraCommand(deps),
     drDrillCommand(deps),
     statusCommand(deps),
     smokeCommand(deps),
