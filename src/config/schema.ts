@@ -114,6 +114,7 @@ const azureEnvironment = z.strictObject({
     .regex(/^[a-z][a-z0-9]{1,11}$/, { message: 'expected 2-12 lowercase letters/digits (used in Azure resource names)' })
     .default('multiagent'),
   terraformDir: z.string().min(1).default('terraform/phase4_prod'),
+  keyVaultUrl: httpsUrl.optional().describe("the environment's Key Vault; default: Terraform's key_vault_uri output, saved by mac infra apply"),
   images: imagesSchema,
   cloud: cloudSchema,
 });

@@ -27,6 +27,7 @@ import path from 'node:path';
 import { registerEntra, type IssuedToken, type ServicePrincipal } from './entra.js';
 import { registerResourceGroups, type FakeSubscription } from './arm-resources.js';
 import { registerStorage } from './storage.js';
+import { registerKeyVault } from './keyvault.js';
 import { registerAcr } from './acr.js';
 import { armError, faultBody } from './respond.js';
 
@@ -241,6 +242,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
   registerEntra(fake, register);
   registerAcr(fake, register);
   registerResourceGroups(fake, register);
+  registerKeyVault(fake, register);
   registerStorage(fake, register);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
