@@ -4,6 +4,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
   input?: string;
+  /** Called with each stdout line as it arrives (live progress of long commands); stdout is still returned whole. */
+  onStdoutLine?: (line: string) => void;
 }
 
 export interface RunResult {
@@ -23,7 +25,7 @@ export interface Runner {
 export const execaRunner: Runner = {
   async run(file, args, options = {}) {
     const { execa } = await import('execa');
-    const result = await execa(file, args, {
+    const child = execa(file, args, {
       cwd: options.cwd,
       env: options.env,
       extendEnv: true,
@@ -32,6 +34,17 @@ export const execaRunner: Runner = {
       reject: false,
       stripFinalNewline: true,
     });
+    const onLine = options.onStdoutLine;
+    let partial = '';
+    if (onLine) {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        const lines = (partial + chunk.toString('utf8')).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) onLine(line);
+      });
+    }
+    const result = await child;
+    if (onLine && partial) onLine(partial);
     const code = (result as { code?: string }).code;
     return {
       exitCode: result.exitCode,

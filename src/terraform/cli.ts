@@ -41,14 +41,6 @@ export interface Diagnostic {
   range?: { filename: string; start: { line: number } };
 }
 
-/**
- * RunOptions for a runner that can hand over stdout line by line while the process runs. A runner that does not
- * call `onStdoutLine` still works: its events are replayed once the process has ended.
- */
-export interface StreamingRunOptions extends RunOptions {
-  onStdoutLine?: (line: string) => void;
-}
-
 export interface StreamOptions {
   /** Human progress lines: resources starting, still running, done (with elapsed time), failed; warnings. */
   onProgress?: Progress;
@@ -272,7 +264,7 @@ export class TerraformCli {
       progress(event);
       o.onEvent?.(event);
     };
-    const runOptions: StreamingRunOptions = {
+    const runOptions: RunOptions = {
       env: this.env,
       ...(jsonEvents
         ? {
@@ -284,12 +276,13 @@ export class TerraformCli {
         : {}),
     };
     const result = await this.exec(args, runOptions);
+    // A runner that does not stream (a test's recording runner) gets its events replayed at the end.
     if (jsonEvents && !streamed) for (const line of result.stdout.split('\n')) onLine(line);
     if (!(o.okExitCodes ?? [0]).includes(result.exitCode ?? -1)) throw this.failure(command, result, diagnostics);
     return result;
   }
 
-  private async exec(args: string[], options: StreamingRunOptions = { env: this.env }): Promise<RunResult> {
+  private async exec(args: string[], options: RunOptions = { env: this.env }): Promise<RunResult> {
     const result = await this.runner.run(this.binary, [`-chdir=${this.dir}`, ...args], options);
     if (result.notFound) throw new PreconditionError(`${this.binary} was not found on PATH.`, TERRAFORM_INSTALL_HINT);
     return result;

@@ -16,7 +16,6 @@ import {
   terraformEnv,
   terraformOutputsPath,
   writeTerraformOutputs,
-  type StreamingRunOptions,
 } from '../../src/terraform/cli.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -96,24 +95,6 @@ function recording(inner: Runner = execaRunner): Runner & { calls: Call[] } {
     },
   };
 }
-
-/** A runner that hands stdout over line by line as the process writes it (what live progress needs). */
-const streamingRunner: Runner = {
-  async run(file, args, options: StreamingRunOptions = {}) {
-    const { execa } = await import('execa');
-    const child = execa(file, args, { cwd: options.cwd, env: options.env, extendEnv: true, reject: false, stripFinalNewline: true });
-    let pending = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      pending += chunk.toString('utf8');
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) options.onStdoutLine?.(line);
-    });
-    const result = await child;
-    if (pending) options.onStdoutLine?.(pending);
-    return { exitCode: result.exitCode, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? ''), notFound: false, timedOut: false };
-  },
-};
 
 function fakeRunner(answer: Partial<RunResult>): Runner {
   return { run: async () => ({ exitCode: 0, stdout: '', stderr: '', notFound: false, timedOut: false, ...answer }) };
@@ -328,7 +309,7 @@ describe('TerraformCli', () => {
 
   it.skipIf(!hasTerraform)('reports each resource live, while the apply is still running, when the runner streams', async () => {
     await writeFile(path.join(dir, 'main.tf'), SLOW_STACK(2));
-    const tf = cli(streamingRunner);
+    const tf = cli(execaRunner);
     await tf.init();
     const planFile = path.join(dir, 'tfplan');
     await tf.plan({ out: planFile });
