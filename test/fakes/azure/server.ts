@@ -28,6 +28,7 @@ import { registerEntra, type IssuedToken, type ServicePrincipal } from './entra.
 import { registerResourceGroups, type FakeSubscription } from './arm-resources.js';
 import { registerStorage } from './storage.js';
 import { registerKeyVault } from './keyvault.js';
+import { registerContainerInstance } from './container-instance.js';
 import { registerAcr } from './acr.js';
 import { armError, faultBody } from './respond.js';
 
@@ -244,6 +245,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
   registerResourceGroups(fake, register);
   registerKeyVault(fake, register);
   registerStorage(fake, register);
+  registerContainerInstance(fake, register);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
