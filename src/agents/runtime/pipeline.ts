@@ -24,7 +24,7 @@ import type { Session, SessionStore } from './sessions.js';
 import { startRoot, withSpan } from './tracing.js';
 import type { Catalog } from '../knowledge/catalog.js';
 import { foldText } from '../escalation/lexicon.js';
-import { DESTINATIONS, destinationOf, type Destination } from '../knowledge/destinations.js';
+import { DESTINATIONS, destinationOf, destinationOfCountry, type Destination } from '../knowledge/destinations.js';
 import { decideEscalation, type EscalationConfig } from '../escalation/rules.js';
 import { evaluateReturn } from '../policy/returns.js';
 
@@ -125,11 +125,13 @@ export class Pipeline {
       }
 
       intent = this.carryOver(session, intent, req.message);
-      // A shipping question about a place searches and answers for its country ("Ontario" → Canada).
-      const destination = intent.intent === 'shipping_question' ? destinationOf(req.message) : undefined;
       let customer: Customer | undefined;
+      let destination: Destination | undefined;
       const knowledge = await stage(AGENTS.knowledge, 'retrieve', { intent: intent.intent, entities: redactEntities(intent) }, async () => {
         customer = customerEmail ? await d.commerce.customer(customerEmail) : undefined;
+        // A shipping question about a place searches and answers for its country ("Ontario" → Canada); one that
+        // names no place is about where the customer lives.
+        if (intent.intent === 'shipping_question') destination = destinationOf(req.message) ?? destinationOfCountry(customer?.country);
         const k = await this.gather(req.message, masked, destination, intent, language, session, customer);
         return {
           value: k,
