@@ -5,6 +5,8 @@ import type { LoadedConfig, ResolvedEnvironment } from './config/load.js';
 import { execaRunner, type Runner } from './exec.js';
 import { Io } from './io.js';
 import { inquirerPrompter, nonInteractivePrompter, type Prompter } from './prompter.js';
+import type { OpenTargetOptions } from './targets/open.js';
+import type { Target } from './targets/target.js';
 
 export interface GlobalOptions {
   env?: string;
@@ -27,6 +29,8 @@ export interface DepsInit {
   runner?: Runner;
   prompter?: Prompter;
   clock?: Clock;
+  /** How targets are opened (the azure target's poll interval and retries): tests make Azure fast. */
+  targetOptions?: Pick<OpenTargetOptions, 'azure'>;
 }
 
 export class Deps {
@@ -37,6 +41,7 @@ export class Deps {
   private baseCwd: string;
   private globals: GlobalOptions = {};
   private explicitPrompter?: Prompter;
+  private readonly targetOptions: Pick<OpenTargetOptions, 'azure'>;
   private configPromise?: Promise<LoadedConfig>;
 
   constructor(init: DepsInit) {
@@ -46,6 +51,7 @@ export class Deps {
     this.runner = init.runner ?? execaRunner;
     this.clock = init.clock ?? { now: () => new Date() };
     this.explicitPrompter = init.prompter;
+    this.targetOptions = init.targetOptions ?? {};
   }
 
   /** Called once the global flags are parsed (program's preAction hook). */
@@ -78,5 +84,11 @@ export class Deps {
   async environment(name = this.globals.env ?? this.env.MAC_ENV): Promise<ResolvedEnvironment> {
     const [{ resolveEnvironment }, loaded] = await Promise.all([import('./config/load.js'), this.config()]);
     return resolveEnvironment(loaded, name || undefined);
+  }
+
+  /** The target that runs an environment (local or azure, same interface); its binaries run through `runner`. */
+  async target(env?: ResolvedEnvironment): Promise<Target> {
+    const [{ openTarget }, resolved] = await Promise.all([import('./targets/open.js'), env ?? this.environment()]);
+    return openTarget(resolved, this.env, { now: () => this.clock.now(), runner: this.runner, ...this.targetOptions });
   }
 }

@@ -20,9 +20,9 @@ Examples:
       const opts = cmd.optsWithGlobals() as { readyTimeout: number; lockTimeout: number };
       const { io } = deps;
       io.streaming = true;
-      const [{ openTarget }, { deploy }] = await Promise.all([import('../targets/open.js'), import('../deploy/deploy.js')]);
+      const { deploy } = await import('../deploy/deploy.js');
       const env = await deps.environment();
-      const target = await openTarget(env, deps.env, () => deps.clock.now());
+      const target = await deps.target(env);
       const result = await deploy(target, io, { readyTimeoutMs: opts.readyTimeout * 1000, lockTimeoutMs: opts.lockTimeout * 1000 });
       if (io.json) return io.result(result);
       if (result.outcome !== 'up-to-date') {

@@ -47,12 +47,11 @@ Examples:
         }
       }
       io.streaming = true;
-      const [{ openTarget }, { runDrill }, { formatDuration }] = await Promise.all([
-        import('../targets/open.js'),
+      const [{ runDrill }, { formatDuration }] = await Promise.all([
         import('../drill/drill.js'),
         import('../drill/render.js'),
       ]);
-      const target = await openTarget(env, deps.env, () => deps.clock.now());
+      const target = await deps.target(env);
       const { report, files } = await runDrill(target, io, {
         rtoSeconds,
         rpoSeconds,

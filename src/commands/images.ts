@@ -12,6 +12,7 @@
 import { Command, Option } from 'commander';
 import type { Deps } from '../deps.js';
 import type { RunResult } from '../exec.js';
+import { defaultImageTag } from '../azure/image-tag.js';
 import { PreconditionError, UsageError, UserError } from '../errors.js';
 
 export type Builder = 'az' | 'docker';
@@ -118,9 +119,8 @@ async function plan(opts: ImagesOptions, deps: Deps, io: ImagesIo): Promise<Plan
       'Build images for an azure environment: mac -e <env> images build (mac init --env prod creates one).',
     );
   }
-  const [{ AGENT_NAMES }, { readFile }, { existsSync }, path, { packageRoot }] = await Promise.all([
+  const [{ AGENT_NAMES }, { existsSync }, path, { packageRoot }] = await Promise.all([
     import('../config/schema.js'),
-    import('node:fs/promises'),
     import('node:fs'),
     import('node:path'),
     import('../paths.js'),
@@ -133,11 +133,7 @@ async function plan(opts: ImagesOptions, deps: Deps, io: ImagesIo): Promise<Plan
       'Run mac images from a clone of the toolkit repository (npm ci there first).',
     );
   }
-  let tag = opts.tag;
-  if (tag === undefined) {
-    const pkg = JSON.parse(await readFile(path.join(contextDir, 'package.json'), 'utf8')) as { version: string };
-    tag = `${pkg.version}-${await shortSha(deps, contextDir)}`;
-  }
+  const tag = opts.tag ?? (await defaultImageTag(deps.runner, contextDir, (m) => deps.io.warn(m)));
   if (!TAG.test(tag)) {
     throw new UsageError(`"${tag}" is not a valid image tag.`, 'A tag is letters, digits, "_", "." and "-" (up to 128), not starting with "." or "-".');
   }
@@ -152,24 +148,6 @@ async function plan(opts: ImagesOptions, deps: Deps, io: ImagesIo): Promise<Plan
     images: AGENT_NAMES.map((agent) => ({ agent, image: `${registry}/${agent}:${tag}` })),
     contextDir,
   };
-}
-
-async function shortSha(deps: Deps, cwd: string): Promise<string> {
-  const r = await deps.runner.run('git', ['rev-parse', '--short=7', 'HEAD'], { cwd, timeoutMs: 15_000 });
-  const sha = r.stdout.trim();
-  if (r.notFound || r.exitCode !== 0 || !/^[0-9a-f]{7,}$/.test(sha)) {
-    throw new UsageError(
-      r.notFound
-        ? 'git is not installed, so the image tag (<version>-<git SHA>) cannot be made.'
-        : `${cwd} is not a git checkout (${firstLine(r.stderr) || 'git rev-parse failed'}), so the image tag (<version>-<git SHA>) cannot be made.`,
-      'Give the tag yourself: --tag <tag>, e.g. --tag 0.1.0-rc1',
-    );
-  }
-  const status = await deps.runner.run('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, timeoutMs: 15_000 });
-  if (status.exitCode === 0 && status.stdout.trim() !== '') {
-    deps.io.warn(`The checkout has uncommitted changes: the images tagged ${sha} include them. Commit first, or pass --tag.`);
-  }
-  return sha;
 }
 
 interface Tools {

@@ -4,25 +4,13 @@
 //   mac infra destroy [--yes]            plan -destroy, show it, confirm, apply it with live progress
 //   mac infra output                     the outputs (sensitive ones by name only), saved for the rest of mac
 // Outputs land in .mac/<env>/terraform-outputs.json (0600, non-sensitive only) for the azure target and Key Vault.
-import { chmod, mkdir, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { Command } from 'commander';
-import type { ResolvedEnvironment } from '../config/load.js';
-import type { AzureEnvironmentConfig } from '../config/schema.js';
 import type { Deps } from '../deps.js';
-import { ChangesPendingError, PreconditionError, UsageError } from '../errors.js';
+import { ChangesPendingError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { infraBootstrapCommand } from './infra-bootstrap.js';
-import {
-  readTerraformBackendConfig,
-  removeTerraformOutputs,
-  TerraformCli,
-  terraformEnv,
-  writeTerraformOutputs,
-  type ApplyResult,
-  type PlanSummary,
-  type Progress,
-} from '../terraform/cli.js';
+import type { ApplyResult, PlanSummary, Progress } from '../terraform/cli.js';
+import { azureEnvironment, TerraformStack, type StackPlan } from '../terraform/stack.js';
 
 export interface InfraOptions {
   /** Seconds to wait for the Terraform state lock. */
@@ -191,126 +179,77 @@ Examples:
 
 // ---- run functions: the work, callable without commander ----
 
-interface Infra {
-  env: ResolvedEnvironment & { config: AzureEnvironmentConfig };
-  dir: string;
-  tf: TerraformCli;
-  planFile: string;
-}
-
 /** Resolves the azure environment and its Terraform root module, and checks Terraform itself. */
-async function openInfra(opts: InfraOptions, deps: Deps): Promise<Infra> {
-  const env = await deps.environment();
-  if (env.config.target !== 'azure') {
-    throw new UsageError(
-      `mac infra is for azure environments; ${env.name} is a ${env.config.target} environment.`,
-      env.config.target === 'local' ? 'Local environments need no infrastructure: mac deploy sets up .mac/<env>/. Pick an azure one with -e <env>.' : undefined,
-    );
-  }
-  const azureEnv = env as Infra['env'];
-  const dir = path.resolve(env.projectDir, azureEnv.config.terraformDir);
-  const found = await stat(dir).catch(() => undefined);
-  if (!found?.isDirectory()) {
-    throw new PreconditionError(
-      `No Terraform configuration at ${dir} (terraformDir of ${env.name}).`,
-      'Scaffold it with mac init, or set terraformDir in mac.yaml to your Terraform root module.',
-    );
-  }
-  const tf = new TerraformCli({
-    dir,
-    runner: deps.runner,
-    env: terraformEnv(deps.env, azureEnv.config),
-    lockTimeoutSeconds: opts.lockTimeout ?? 30,
-  });
-  await tf.version();
-  return { env: azureEnv, dir, tf, planFile: path.join(env.stateDir, 'tfplan') };
+async function openInfra(opts: InfraOptions, deps: Deps): Promise<TerraformStack> {
+  const env = azureEnvironment(await deps.environment(), 'mac infra');
+  return TerraformStack.open(env, { runner: deps.runner, processEnv: deps.env, lockTimeoutSeconds: opts.lockTimeout ?? 30 });
 }
 
-async function init(infra: Infra, opts: InfraOptions, io: Io): Promise<void> {
-  const backendConfig = { ...(await readTerraformBackendConfig(infra.env.stateDir)), ...parseBackendConfig(opts.backendConfig) };
-  await step(io, 'terraform init', () => infra.tf.init({ backendConfig }));
+async function init(stack: TerraformStack, opts: InfraOptions, io: Io): Promise<void> {
+  await step(io, 'terraform init', () => stack.init(parseBackendConfig(opts.backendConfig)));
 }
 
-/** init + plan to .mac/<env>/tfplan (owner-only: a plan can hold sensitive values) + show. */
-async function planTo(infra: Infra, opts: InfraOptions, io: Io, destroy: boolean): Promise<InfraPlanResult> {
-  await init(infra, opts, io);
-  await mkdir(infra.env.stateDir, { recursive: true, mode: 0o700 });
-  let changes = false;
+/** init + plan to .mac/<env>/tfplan + show. */
+async function planTo(stack: TerraformStack, opts: InfraOptions, io: Io, destroy: boolean): Promise<InfraPlanResult> {
+  await init(stack, opts, io);
+  let plan: StackPlan | undefined;
   await step(io, destroy ? 'terraform plan -destroy' : 'terraform plan', async (p) => {
-    ({ changes } = await infra.tf.plan({ out: infra.planFile, destroy, onProgress: p }));
+    plan = await stack.plan({ destroy, onProgress: p });
   });
-  await chmod(infra.planFile, 0o600);
-  const summary = await infra.tf.show(infra.planFile);
-  return {
-    environment: infra.env.name,
-    terraformDir: infra.dir,
-    planFile: infra.planFile,
-    changes,
-    add: summary.add,
-    change: summary.change,
-    destroy: summary.destroy,
-    resources: summary.resources.filter((r) => r.action !== 'no-op'),
-    outputs: summary.outputs,
-  };
+  return { environment: stack.env.name, terraformDir: stack.dir, ...(plan as StackPlan) };
 }
 
 export async function infraPlanRun(opts: InfraPlanOptions, deps: Deps): Promise<InfraPlanResult> {
-  const infra = await openInfra(opts, deps);
-  return planTo(infra, opts, deps.io, false);
+  const stack = await openInfra(opts, deps);
+  return planTo(stack, opts, deps.io, false);
 }
 
 /** Plans, shows, confirms (or refuses without --yes when it cannot ask), applies that plan, saves the outputs. */
 export async function infraApplyRun(opts: InfraOptions, deps: Deps): Promise<InfraApplyResult | undefined> {
   const { io } = deps;
-  const infra = await openInfra(opts, deps);
-  const plan = await planTo(infra, opts, io, false);
+  const stack = await openInfra(opts, deps);
+  const plan = await planTo(stack, opts, io, false);
   let completed: ApplyResult['resources'] = [];
   if (plan.changes) {
     preview(plan, io);
     const what = `change ${plan.environment}: ${totals(plan)}`;
     if (!(await confirmed(deps, `mac infra apply would ${what}`, `This will ${what}. Apply?`))) return undefined;
     await step(io, 'terraform apply', async (p) => {
-      ({ resources: completed } = await infra.tf.apply(infra.planFile, { onProgress: p }));
+      completed = await stack.apply(p);
     });
   }
-  await rm(infra.planFile, { force: true });
-  const outputs = await saveOutputs(infra);
+  await stack.discardPlan();
+  const outputs = await stack.saveOutputs();
   return { ...plan, applied: plan.changes, completed, ...outputs };
 }
 
 /** Plans the destroy, shows it, confirms, and applies exactly that plan; the saved outputs go with it. */
 export async function infraDestroyRun(opts: InfraOptions, deps: Deps): Promise<InfraDestroyResult | undefined> {
   const { io } = deps;
-  const infra = await openInfra(opts, deps);
-  const plan = await planTo(infra, opts, io, true);
+  const stack = await openInfra(opts, deps);
+  const plan = await planTo(stack, opts, io, true);
   let completed: ApplyResult['resources'] = [];
   if (plan.destroy > 0) {
     preview(plan, io);
-    const what = `DESTROY ${plan.destroy} resource(s) of ${plan.environment} (${infra.dir})`;
+    const what = `DESTROY ${plan.destroy} resource(s) of ${plan.environment} (${stack.dir})`;
     if (!(await confirmed(deps, `mac infra destroy would ${what}`, `This will ${what}. Continue?`))) return undefined;
     await step(io, 'terraform destroy', async (p) => {
-      ({ resources: completed } = await infra.tf.apply(infra.planFile, { onProgress: p }));
+      completed = await stack.apply(p);
     });
   } else if (plan.changes) {
     // Only outputs left in the state: applying the destroy plan clears them, nothing is deleted.
-    await step(io, 'terraform destroy', (p) => infra.tf.apply(infra.planFile, { onProgress: p }));
+    await step(io, 'terraform destroy', (p) => stack.apply(p));
   }
-  await rm(infra.planFile, { force: true });
-  await removeTerraformOutputs(infra.env.stateDir);
+  await stack.discardPlan();
+  await stack.forgetOutputs();
   return { ...plan, destroyed: plan.destroy > 0, completed };
 }
 
 export async function infraOutputRun(opts: InfraOptions, deps: Deps): Promise<InfraOutputResult> {
-  const infra = await openInfra(opts, deps);
+  const stack = await openInfra(opts, deps);
   // A fresh checkout (or a remote backend) needs init before outputs can be read; a local one does not.
-  if (!(await stat(path.join(infra.dir, '.terraform')).catch(() => undefined))) await init(infra, opts, deps.io);
-  return { environment: infra.env.name, terraformDir: infra.dir, ...(await saveOutputs(infra)) };
-}
-
-async function saveOutputs(infra: Infra): Promise<{ values: Record<string, unknown>; sensitive: string[]; outputsFile: string }> {
-  const { values, sensitive } = await infra.tf.output();
-  const outputsFile = await writeTerraformOutputs(infra.env.stateDir, values);
-  return { values, sensitive, outputsFile };
+  if (!(await stack.initialised())) await init(stack, opts, deps.io);
+  return { environment: stack.env.name, terraformDir: stack.dir, ...(await stack.saveOutputs()) };
 }
 
 // ---- helpers ----

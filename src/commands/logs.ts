@@ -13,14 +13,14 @@ export function logsCommand(deps: Deps): Command {
     .action(async (name: string | undefined, _flags, cmd: Command) => {
       const opts = cmd.optsWithGlobals() as { since?: string; follow?: boolean };
       const { io } = deps;
-      const [{ openTarget }, { parseDuration }] = await Promise.all([import('../targets/open.js'), import('../secrets/status.js')]);
+      const { parseDuration } = await import('../secrets/status.js');
       let since: Date | undefined;
       if (opts.since) {
         const ms = parseDuration(opts.since, '--since');
         since = new Date(deps.clock.now().getTime() - ms);
       }
       const env = await deps.environment();
-      const target = await openTarget(env, deps.env, () => deps.clock.now());
+      const target = await deps.target(env);
       const print = (lines: LogLine[]) => {
         for (const l of lines) {
           if (io.json && opts.follow) io.event('log', { ...l });

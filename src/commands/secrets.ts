@@ -237,9 +237,9 @@ export async function secretsRotateRun(opts: SecretsRotateOptions, deps: Deps): 
     }
   }
 
-  const [{ openTarget }, { rotateSecrets }] = await Promise.all([import('../targets/open.js'), import('../secrets/rotate.js')]);
+  const { rotateSecrets } = await import('../secrets/rotate.js');
   const env = await deps.environment();
-  const target = await openTarget(env, deps.env, () => deps.clock.now());
+  const target = await deps.target(env);
   let names: string[];
   if (opts.all) {
     const set = new Set((await target.secrets.list()).map((s) => s.name));

@@ -7,9 +7,9 @@ export function statusCommand(deps: Deps): Command {
     .description("Show the environment's running processes, their health and the deployed release")
     .addHelpText('after', '\nExamples:\n  $ mac status\n  $ mac status -e local --json')
     .action(async () => {
-      const [{ openTarget }, { ReleaseJournal }] = await Promise.all([import('../targets/open.js'), import('../deploy/journal.js')]);
+      const { ReleaseJournal } = await import('../deploy/journal.js');
       const env = await deps.environment();
-      const target = await openTarget(env, deps.env, () => deps.clock.now());
+      const target = await deps.target(env);
       const [processes, release, url] = await Promise.all([target.status(), new ReleaseJournal(env.stateDir).current(), target.gatewayUrl()]);
       const healthy = processes.length > 0 && processes.every((p) => p.state === 'running');
       const { io } = deps;
@@ -24,7 +24,7 @@ export function statusCommand(deps: Deps): Command {
         { header: 'state', value: (p) => p.state },
         { header: 'pid', value: (p) => p.pid ?? '-', align: 'right' },
         { header: 'since', value: (p) => p.startedAt ?? '-' },
-        { header: 'agents', value: (p) => (p.agents.length ? `${p.agents.length} agents` : 'stand-ins: shopify, zendesk, mailchimp, ga4') },
+        { header: 'agents', value: (p) => (p.agents.length === 1 ? p.agents[0]! : p.agents.length ? `${p.agents.length} agents` : 'stand-ins: shopify, zendesk, mailchimp, ga4') },
       ]));
     });
 }

@@ -115,6 +115,10 @@ const azureEnvironment = z.strictObject({
     .default('multiagent'),
   terraformDir: z.string().min(1).default('terraform/phase4_prod'),
   keyVaultUrl: httpsUrl.optional().describe("the environment's Key Vault; default: Terraform's key_vault_uri output, saved by mac infra apply"),
+  gatewayUrl: z
+    .url({ protocol: /^https?$/, message: 'expected an http:// or https:// URL' })
+    .optional()
+    .describe("where the platform's gateway answers (health, readiness, smoke); default: https://<app_gateway_public_ip output>"),
   images: imagesSchema,
   cloud: cloudSchema,
 });

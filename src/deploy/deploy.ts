@@ -114,7 +114,7 @@ export async function smokeStep(target: Target, io: Io, release: Release, label 
     return { ok: false, url: '', checks: [], failed: { name: 'health', ok: false, detail: 'the gateway is not running', ms: 0 } };
   }
   const result = await runSmoke(url, release.spec.dataDir);
-  if (result.ok) s.done(result.checks.map((c) => `${c.name} ✓`).join(', '));
+  if (result.ok) s.done(result.checks.map((c) => `${c.name} ${c.skipped ? 'skipped' : '✓'}`).join(', '));
   else s.fail(`${result.failed?.name}: ${result.failed?.detail}`);
   return result;
 }

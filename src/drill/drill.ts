@@ -124,6 +124,7 @@ export async function runDrill(target: Target, io: Io, o: DrillOptions): Promise
       writer = new CanaryWriter(url, runId, o.canaryIntervalMs ?? 200, now);
       writer.start();
       const intervalS = release!.spec.backupIntervalSeconds;
+      if (!intervalS) throw new Error(`release ${release!.id} takes no scheduled backups, so no canary can be seen in one`);
       const waitMs = o.backupWaitMs ?? (2 * intervalS + 30) * 1000;
       const deadline = Date.now() + waitMs;
       p(`writing a canary conversation every ${o.canaryIntervalMs ?? 200} ms; waiting for the next backup (every ${intervalS}s)`);

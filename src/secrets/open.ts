@@ -12,7 +12,12 @@ export const TERRAFORM_OUTPUTS_FILE = 'terraform-outputs.json';
 
 export async function openSecretStore(
   env: ResolvedEnvironment,
-  o: { processEnv: NodeJS.ProcessEnv; now?: () => Date },
+  o: {
+    processEnv: NodeJS.ProcessEnv;
+    now?: () => Date;
+    /** The Key Vault client's retries (the azure target's tuning); the SDK's defaults otherwise. */
+    keyVault?: { retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number } };
+  },
 ): Promise<SecretStore> {
   if (env.config.target === 'local') {
     const { openLocalVault } = await import('./local-vault.js');
@@ -31,6 +36,7 @@ export async function openSecretStore(
     vaultUrl,
     credential: createCredential(env.config.cloud, o.processEnv),
     keyVaultDnsSuffix: env.config.cloud.keyVaultDnsSuffix,
+    ...(o.keyVault?.retryOptions ? { retryOptions: o.keyVault.retryOptions } : {}),
     // No injected clock: Key Vault stamps versions with its own, and the order tag must follow real write order.
   });
 }

@@ -1,15 +1,22 @@
-// Which target runs an environment: the local target for `target: local`; the azure target once it exists.
+// Which target runs an environment: the local target for `target: local`, the azure target for `target: azure`.
 import type { ResolvedEnvironment } from '../config/load.js';
-import { PreconditionError } from '../errors.js';
+import type { Runner } from '../exec.js';
+import type { AzureTuning } from './azure/target.js';
 import type { Target } from './target.js';
 
-export async function openTarget(env: ResolvedEnvironment, processEnv: NodeJS.ProcessEnv, now?: () => Date): Promise<Target> {
+export interface OpenTargetOptions {
+  now?: () => Date;
+  /** The process boundary: the azure target runs terraform and git through it (default: execa). */
+  runner?: Runner;
+  /** How the azure target talks to Azure (poll interval, retries); defaults suit Azure, tests make them fast. */
+  azure?: AzureTuning;
+}
+
+export async function openTarget(env: ResolvedEnvironment, processEnv: NodeJS.ProcessEnv, o: OpenTargetOptions = {}): Promise<Target> {
   if (env.config.target === 'local') {
     const { openLocalTarget } = await import('./local/target.js');
-    return openLocalTarget(env, processEnv, now);
+    return openLocalTarget(env, processEnv, o.now);
   }
-  throw new PreconditionError(
-    `Environment ${env.name} runs on Azure, which this version of mac cannot deploy to yet.`,
-    'Rehearse on the local target meanwhile: mac deploy -e local',
-  );
+  const { openAzureTarget } = await import('./azure/target.js');
+  return openAzureTarget(env, processEnv, o);
 }

@@ -15,16 +15,22 @@ export interface Release {
   /** version + configHash: two releases with the same fingerprint run the same thing. */
   fingerprint: string;
   createdAt: string;
-  /** What the target needs to run this release again (rollback): for local, the data folders and settings. */
+  /**
+   * What the target needs to run this release again (rollback), in the target's own shape (local: the data folders
+   * and settings; azure: the images and their sizes). Orchestration reads only the keys of ReleaseSpec.
+   */
   spec: ReleaseSpec;
 }
 
+/** The part of a release's spec that orchestration (smoke, drill) reads; each target keeps its own typed spec. */
 export interface ReleaseSpec {
-  dataDir: string;
-  kbDir?: string;
-  port: number;
-  backupIntervalSeconds: number;
-  backupKeep: number;
+  /**
+   * The shop data folder the platform serves. The smoke test asks about one of its orders; without one the
+   * order-status check is reported as skipped (the platform talks to a shop mac has no copy of).
+   */
+  dataDir?: string;
+  /** How often the running platform takes a restore point by itself (the DR drill waits for one); absent: never. */
+  backupIntervalSeconds?: number;
   [key: string]: unknown;
 }
 

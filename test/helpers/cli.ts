@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { Deps } from '../../src/deps.js';
+import { Deps, type DepsInit } from '../../src/deps.js';
 import type { Runner } from '../../src/exec.js';
 import { memoryIo } from '../../src/io.js';
 import { main, reportError } from '../../src/main.js';
@@ -16,7 +16,7 @@ export interface CliRun {
 
 export async function runCli(
   args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; runner?: Runner; now?: Date } = { cwd: process.cwd() },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; runner?: Runner; now?: Date; targetOptions?: DepsInit['targetOptions'] } = { cwd: process.cwd() },
 ): Promise<CliRun> {
   const io = memoryIo({ env: options.env ?? {} });
   const deps = new Deps({
@@ -25,6 +25,7 @@ export async function runCli(
     env: options.env ?? {},
     runner: options.runner,
     clock: options.now ? { now: () => options.now as Date } : undefined,
+    targetOptions: options.targetOptions,
   });
   const code = await main(['node', 'mac', ...args], deps);
   return { code, stdout: io.stdoutText(), stderr: io.stderrText() };

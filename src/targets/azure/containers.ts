@@ -6,8 +6,9 @@
 //
 // A deploy PUTs every changed group at once and polls the long-running operations side by side, then waits until each
 // group's containers are Running. A group whose spec hash (tag `mac-spec-hash`) matches and that provisioned is left
-// alone — secure values are never returned by Azure, so the hash is what tells us they did not change. If any group
-// fails, every group goes back to the previous release's spec and the deploy fails naming the groups.
+// alone — secure values are never returned by Azure, so the hash is what tells us they did not change — or, when it
+// was stopped, started. If any group fails, every group goes back to the previous release's spec and the deploy fails
+// naming the groups.
 //
 // Transient failures: the SDK pipeline retries 429 (Retry-After) and 5xx itself; on top of that a poll that still fails
 // resumes the same operation from the poller's saved state (core-lro otherwise marks the whole operation failed), and a
@@ -81,7 +82,7 @@ export interface ContainerDeployerOptions {
   retry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
 }
 
-export type GroupAction = 'created' | 'updated' | 'unchanged';
+export type GroupAction = 'created' | 'updated' | 'started' | 'unchanged';
 
 export interface GroupOutcome {
   name: string;
@@ -310,6 +311,35 @@ export class ContainerDeployer {
     }
   }
 
+  /**
+   * Stops the groups side by side: their containers end and Azure stops billing them; the groups, their spec and their
+   * IP stay. A later deploy starts them again. A group that does not exist is already stopped.
+   */
+  async stop(groups: readonly string[], p: Progress): Promise<void> {
+    const failures = await Promise.all(
+      groups.map(async (name): Promise<GroupFailure | undefined> => {
+        try {
+          await this.transient(() => this.client.containerGroups.stop(this.resourceGroup, name));
+        } catch (err) {
+          if (statusOf(err) === 404) return undefined;
+          const reason = describe(err);
+          p(`${name}: stop failed: ${reason}`);
+          return { name, reason };
+        }
+        p(`${name}: stopped`);
+        return undefined;
+      }),
+    );
+    const failed = failures.flatMap((f) => (f ? [f] : []));
+    if (failed.length) {
+      throw new ContainerDeployError(
+        `Could not stop ${failed.map((f) => f.name).join(', ')}\n${failed.map((f) => `  ${f.name}: ${f.reason}`).join('\n')}`,
+        failed,
+        false,
+      );
+    }
+  }
+
   /** Deletes the groups side by side; a group that does not exist is already removed. */
   async remove(groups: readonly string[], p: Progress): Promise<void> {
     const failed = (await Promise.all(groups.map((name) => this.removeOne(name, p, (s) => s)))).flatMap((f) => (f ? [f] : []));
@@ -337,6 +367,26 @@ export class ContainerDeployer {
       current = await this.transient(() => this.getOrUndefined(name));
     } catch (err) {
       return fail(`could not read the container group: ${describe(err)}`);
+    }
+    const stopped = current?.instanceView?.state === 'Stopped';
+    if (current && current.tags?.[SPEC_HASH_TAG] === hash && current.provisioningState === 'Succeeded' && stopped) {
+      // Same spec, stopped (mac stop, or a failed first release): start it rather than send the same spec again.
+      const started = performance.now();
+      p(`${name}: stopped, starting ${imageTag(spec.image)}`);
+      try {
+        await this.runOperation<void>((resumeFrom) => this.client.containerGroups.beginStart(this.resourceGroup, name, resumeFrom ? { resumeFrom } : {}));
+      } catch (err) {
+        const reason = describe(err);
+        p(`${name}: start failed (${seconds(started)}): ${redact(reason)}`);
+        return fail(`start failed: ${reason}`);
+      }
+      const ready = await this.waitRunning(name, p, redact);
+      if (ready.failure) return { spec, failure: ready.failure };
+      const took = Math.round((performance.now() - started) / 100) / 10;
+      return {
+        spec,
+        outcome: { name, agent: spec.agent, image: spec.image, action: 'started', provisioningState: 'Succeeded', seconds: took, ...(ready.ip ? { ip: ready.ip } : {}) },
+      };
     }
     if (current && current.tags?.[SPEC_HASH_TAG] === hash && current.provisioningState === 'Succeeded') {
       p(`${name}: unchanged (${imageTag(spec.image)})`);

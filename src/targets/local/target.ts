@@ -19,6 +19,11 @@ export const DEMO_SHOP = path.join(packageRoot, 'data', 'demo-shop');
 const AGENTS_OF: Record<Role, readonly string[]> = { integrations: [], platform: AGENT_NAMES };
 
 interface LocalSpec extends ReleaseSpec {
+  dataDir: string;
+  kbDir?: string;
+  port: number;
+  backupIntervalSeconds: number;
+  backupKeep: number;
   policy: LocalEnvironmentConfig['shop']['policy'];
 }
 

@@ -77,6 +77,21 @@ resource "azurerm_key_vault_secret" "openai_api_key" {
   }
 }
 
+# The agents' telemetry connection string. The output is sensitive and mac
+# never reads sensitive outputs, so `mac deploy` reads it from here and gives
+# it to every agent as a secure environment value.
+resource "azurerm_key_vault_secret" "appinsights_connection_string" {
+  name         = "applicationinsights-connection-string"
+  value        = module.monitoring.application_insights_connection_string
+  key_vault_id = azurerm_key_vault.main.id
+  content_type = "text/plain"
+  tags         = local.tags
+
+  lifecycle {
+    ignore_changes = [value]
+  }
+}
+
 # Without a certificate of the operator's own, the gateway still serves HTTPS
 # with a self-signed one; replace it by setting tls_certificate_secret_id.
 resource "azurerm_key_vault_certificate" "gateway_self_signed" {

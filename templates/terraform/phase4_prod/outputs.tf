@@ -82,6 +82,11 @@ output "agents_identity_client_id" {
   value       = azurerm_user_assigned_identity.agents.client_id
 }
 
+output "tags" {
+  description = "Tags every resource carries; mac deploy puts them on the container groups it rolls out."
+  value       = local.tags
+}
+
 output "container_subnet_id" {
   description = "ID of the subnet the agent container groups run in."
   value       = azurerm_subnet.containers.id

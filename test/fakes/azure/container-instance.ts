@@ -15,6 +15,9 @@
 //   GET    …/containerGroups/{name}           the group with properties.instanceView and each container's instanceView
 //   DELETE …/containerGroups/{name}           202 + Azure-AsyncOperation (204 when there is no such group)
 //   POST   …/containerGroups/{name}/restart   202 + Azure-AsyncOperation
+//   POST   …/containerGroups/{name}/stop      204; the containers end, instanceView.state Stopped (a PUT or start runs
+//                                              them again)
+//   POST   …/containerGroups/{name}/start     202 + Azure-AsyncOperation
 //   GET    …/containerGroups/{name}/containers/{container}/logs?tail=&timestamps=   { content }
 //   GET    …/resourceGroups/{rg}/providers/Microsoft.ContainerInstance/containerGroups   paged with nextLink
 //   GET    /subscriptions/{sub}/providers/Microsoft.ContainerInstance/containerGroups     paged with nextLink
@@ -46,7 +49,7 @@ export interface CrashRule {
   image?: string;
 }
 
-export type OperationKind = 'create' | 'update' | 'delete' | 'restart';
+export type OperationKind = 'create' | 'update' | 'delete' | 'restart' | 'start';
 export type OperationStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
 
 export interface FakeOperation {
@@ -126,6 +129,8 @@ export interface FakeContainerGroup {
   /** Containers run from this time on (undefined: not started). */
   runningFrom?: number;
   crashing: boolean;
+  /** Stopped by POST …/stop (until a PUT or a start). */
+  stopped?: boolean;
   failure?: { code: string; message: string };
   restartCount: number;
   ip: string;
@@ -245,6 +250,7 @@ function createController(fake: AzureFake): { ci: ContainerInstanceFake; routes:
     if (op.kind === 'restart') g.restartCount += 1;
     g.provisioningState = 'Succeeded';
     g.failure = undefined;
+    g.stopped = false;
     g.runningFrom = op.finishesAt + ci.startupDelayMs;
     const when = Math.round(op.finishesAt);
     for (const c of g.body.properties.containers) {
@@ -317,7 +323,9 @@ function createController(fake: AzureFake): { ci: ContainerInstanceFake; routes:
     const containers = body.properties.containers.map((c) => {
       let currentState: Record<string, unknown>;
       let previousState: Record<string, unknown> | undefined;
-      if (running) {
+      if (g.stopped) {
+        currentState = { state: 'Terminated', detailStatus: 'Stopped', exitCode: 0 };
+      } else if (running) {
         currentState = { state: 'Running', startTime: new Date(g.runningFrom!).toISOString(), detailStatus: '' };
       } else if (g.provisioningState === 'Failed') {
         currentState = { state: 'Waiting', detailStatus: g.failure?.message ?? 'Failed' };
@@ -383,7 +391,10 @@ function createController(fake: AzureFake): { ci: ContainerInstanceFake; routes:
           : {}),
         ...(body.properties.ipAddress ? { ipAddress: { ...body.properties.ipAddress, ip: g.ip } } : {}),
         initContainers: [],
-        instanceView: { state: running ? 'Running' : g.provisioningState === 'Failed' ? 'Failed' : 'Pending', events: [] },
+        instanceView: {
+          state: g.stopped ? 'Stopped' : running ? 'Running' : g.provisioningState === 'Failed' ? 'Failed' : 'Pending',
+          events: [],
+        },
       },
     };
   }
@@ -441,6 +452,7 @@ function createController(fake: AzureFake): { ci: ContainerInstanceFake; routes:
         g.body = valid;
         g.provisioningState = existing ? 'Updating' : 'Creating';
         g.crashing = crashes(name, images);
+        g.stopped = false;
         g.runningFrom = undefined;
         g.failure = undefined;
         g.ip = valid.properties.ipAddress?.type === 'Private' ? `10.0.1.${4 + (g.createdOrder % 250)}` : `20.81.${Math.floor(g.createdOrder / 250)}.${g.createdOrder % 250}`;
@@ -481,6 +493,33 @@ function createController(fake: AzureFake): { ci: ContainerInstanceFake; routes:
         g.provisioningState = 'Restarting';
         g.runningFrom = undefined;
         const op = startOperation(g, req, 'restart');
+        return empty(202, { 'Azure-AsyncOperation': operationUrl(g, op, ctx.apiVersion) });
+      }),
+    );
+
+    register(
+      armRoute('aci containergroups stop', 'POST', new RegExp(`^${one}/stop$`, 'i'), (req, ctx) => {
+        ci.advance();
+        const g = lookup(req, ctx.subscription!.subscriptionId);
+        if (!g) return notFound(req);
+        g.stopped = true;
+        g.runningFrom = undefined;
+        for (const c of g.body.properties.containers) {
+          const lines = g.logs.get(c.name) ?? [];
+          lines.push({ at: Date.now(), text: `stopped ${c.name}` });
+          g.logs.set(c.name, lines);
+        }
+        return empty(204);
+      }),
+    );
+
+    register(
+      armRoute('aci containergroups start', 'POST', new RegExp(`^${one}/start$`, 'i'), (req, ctx) => {
+        ci.advance();
+        const g = lookup(req, ctx.subscription!.subscriptionId);
+        if (!g) return notFound(req);
+        g.provisioningState = 'Updating';
+        const op = startOperation(g, req, 'start');
         return empty(202, { 'Azure-AsyncOperation': operationUrl(g, op, ctx.apiVersion) });
       }),
     );

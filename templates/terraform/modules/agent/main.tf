@@ -3,7 +3,9 @@
 # Terraform creates the group; releases (image, environment) are rolled out by
 # `mac deploy` through the Azure SDK. ignore_changes on `container` keeps a
 # later `terraform apply` from reverting a release, so a release never needs
-# an apply and an apply never undoes a release.
+# an apply and an apply never undoes a release. `tags` too: mac adds its own
+# (the agent, the hash of the spec it deployed) to the ones it reads from the
+# root module's `tags` output.
 
 locals {
   registry_host = split("/", var.image_registry)[0]
@@ -91,6 +93,7 @@ resource "azurerm_container_group" "this" {
     ignore_changes = [
       container,
       image_registry_credential,
+      tags,
     ]
   }
 }
