@@ -28,6 +28,7 @@ import {
 } from '@azure/arm-containerinstance';
 import { FailedError, UserError } from '../../errors.js';
 import type { LogLine, ProcessStatus, Progress } from '../target.js';
+import pRetry from 'p-retry';
 
 /** Tag holding the hash of the spec a group was deployed from. */
 export const SPEC_HASH_TAG = 'mac-spec-hash';
@@ -534,15 +535,15 @@ export class ContainerDeployer {
   }
 
   /** Runs a call again when it fails transiently (429, 5xx, network) after the pipeline's own retries. */
-  private async transient<T>(call: () => Promise<T>): Promise<T> {
-    for (let failures = 1; ; failures++) {
-      try {
-        return await call();
-      } catch (err) {
-        if (!isTransient(err) || failures >= this.attempts) throw err;
-        await sleep(this.backoff(failures));
-      }
-    }
+  private transient<T>(call: () => Promise<T>): Promise<T> {
+    return pRetry(call, {
+      retries: this.attempts - 1,
+      factor: 2,
+      minTimeout: this.backoffMs,
+      maxTimeout: this.maxBackoffMs,
+      randomize: false,
+      shouldRetry: (err) => isTransient(err),
+    });
   }
 
   private backoff(failures: number): number {
