@@ -33,7 +33,8 @@ export interface LiveIntegrations {
   mode: 'live';
   shopify: { baseUrl: string; accessToken: string };
   zendesk: { baseUrl: string; email: string; apiToken: string };
-  ga4?: { measurementId: string; apiSecret: string };
+  /** baseUrl: the Measurement Protocol endpoint (default Google's; a stand-in's URL when the integrations are mocks). */
+  ga4?: { measurementId: string; apiSecret: string; baseUrl?: string };
 }
 
 export interface PlatformOptions {
@@ -104,7 +105,7 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
     }
     const shopify = new ShopifyClient(live.shopify);
     const zendesk = new ZendeskClient(live.zendesk);
-    const ga4 = live.ga4 ? new Ga4Client({ ...live.ga4, baseUrl: mocks?.urls.ga4 }) : undefined;
+    const ga4 = live.ga4 ? new Ga4Client({ ...live.ga4, baseUrl: mocks?.urls.ga4 ?? live.ga4.baseUrl }) : undefined;
     const direct: Commerce = {
       orderByNumber: async (n) => (await shopify.orderByNumber(n)) ?? undefined,
       ordersByEmail: (email) => shopify.ordersByEmail(email),
