@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import type { Deps } from '../deps.js';
 import { BudgetBreachedError, UsageError } from '../errors.js';
 import type { CostEstimate } from '../cost/estimate.js';
+import { costEstimateCommand } from './cost-estimate.js';
 
 export interface CostReportOptions {
   month?: string;
@@ -61,7 +62,7 @@ export function costCommand(deps: Deps): Command {
           'See the notes above for the largest lines to cut.',
         );
     });
-  return new Command('cost').description('Cost reports: projected Azure spend against the budget').addCommand(report);
+  return new Command('cost').description('Cost reports: projected Azure spend against the budget').addCommand(report).addCommand(costEstimateCommand(deps));
 }
 
 async function print(e: CostEstimate, environment: string, format: string, deps: Deps): Promise<void> {

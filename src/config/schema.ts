@@ -35,6 +35,19 @@ const budgetSchema = z
   })
   .prefault({});
 
+/** Workload assumptions for `mac cost estimate` and the pre-apply cost gate (no traces exist before a deploy). */
+const usageSchema = z
+  .strictObject({
+    conversationsPerMonth: z.number().nonnegative().default(3000).describe('conversations a month the projection assumes (default 3000, ~100 a day)'),
+    turnsPerConversation: z.number().positive().default(3).describe('messages per conversation (default 3)'),
+    tokensPerConversation: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Azure OpenAI tokens per conversation, all models; default: turnsPerConversation × 1,150 (the cost report per-turn mix)'),
+  })
+  .prefault({});
+
 const resourcesSchema = z.strictObject({
   cpu: z.number().positive().max(4, 'Container Instances allow at most 4 vCPU per container'),
   memory: z.number().positive().max(16, 'expected memory in GB, at most 16'),
@@ -86,6 +99,7 @@ const shopSchema = z
 const baseEnvironment = {
   languages: z.array(z.enum(LANGUAGES, { message: 'expected one of: en, fr, es' })).min(1).default(['en', 'fr', 'es']),
   budget: budgetSchema,
+  usage: usageSchema,
   agents: agentsSchema,
   shop: shopSchema,
   production: z.boolean().default(false),

@@ -24,6 +24,8 @@ const PRIVATE_LINK = 'https://azure.microsoft.com/en-us/pricing/details/private-
 const APPGW = 'https://azure.microsoft.com/en-us/pricing/details/application-gateway/';
 const IP = 'https://azure.microsoft.com/en-us/pricing/details/ip-addresses/';
 const VNET = 'https://azure.microsoft.com/en-us/pricing/details/virtual-network/';
+const DNS = 'https://azure.microsoft.com/en-us/pricing/details/dns/';
+const FILES = 'https://azure.microsoft.com/en-us/pricing/details/storage/files/';
 
 const p = (service: string, meter: string, unitPrice: number, unit: string, source: string): Price => ({ service, meter, unitPrice, unit, source, asOf: PRICES_AS_OF });
 
@@ -50,7 +52,18 @@ export const PRICES = {
   appGatewayWafV2Fixed: p('Networking', 'Application Gateway WAF_v2 fixed', 0.443, 'gateway-hour', APPGW),
   appGatewayWafV2Capacity: p('Networking', 'Application Gateway WAF_v2 capacity unit', 0.0144, 'CU-hour', APPGW),
   appGatewayStandardV2Fixed: p('Networking', 'Application Gateway Standard_v2 fixed (alternative)', 0.246, 'gateway-hour', APPGW),
+  appGatewayV2Capacity: p('Networking', 'Application Gateway Standard_v2 capacity unit', 0.008, 'CU-hour', APPGW),
   publicIpHour: p('Networking', 'standard static public IP', 0.005, 'IP-hour', IP),
+  privateDnsZone: p('Networking', 'private DNS zone (first 25 zones; queries ~$0.40/1M are negligible here)', 0.5, 'zone-month', DNS),
+  // Priced by mac cost estimate (the plan's resources) beyond the local report's lines:
+  frontDoorPremiumBase: p('Blob Storage + CDN', 'Front Door Premium base fee', 330, 'month', AFD),
+  cosmosBackup7Days: p('Cosmos DB', 'continuous backup (7-day)', 0, 'GB-month', COSMOS),
+  keyVaultCertificateRenewal: p('Key Vault', 'certificate renewal request', 3, 'renewal', KV),
+  logAlertRule1m: p('Application Insights', 'log search alert rule, 1-minute frequency', 3, 'rule-month', MONITOR),
+  logAlertRule5m: p('Application Insights', 'log search alert rule, 5-minute frequency', 1.5, 'rule-month', MONITOR),
+  logAlertRule10m: p('Application Insights', 'log search alert rule, 10-minute frequency', 1, 'rule-month', MONITOR),
+  logAlertRule15m: p('Application Insights', 'log search alert rule, 15-minute (or slower) frequency', 0.5, 'rule-month', MONITOR),
+  filesTransactionOptimizedLrs: p('NATS JetStream', 'Azure Files standard transaction-optimized LRS (the JetStream share)', 0.06, 'GB-month', FILES),
   nats: p('NATS JetStream', 'runs in a container group (counted under Container Instances)', 0, 'month', ACI),
 } as const satisfies Record<string, Price>;
 

@@ -201,8 +201,13 @@ export class TerraformCli {
 
   /** What a saved plan does, per resource instance, and the add/change/destroy totals. */
   async show(planFile: string): Promise<PlanSummary> {
+    return summarizePlan(await this.showJson(planFile));
+  }
+
+  /** `terraform show -json` of a saved plan as Terraform prints it (resource_changes with their after values). */
+  async showJson(planFile: string): Promise<unknown> {
     const result = await this.run('show', ['show', '-json', '-no-color', planFile], { jsonEvents: false });
-    return summarizePlan(parseJson(result.stdout, 'terraform show -json'));
+    return parseJson(result.stdout, 'terraform show -json');
   }
 
   /** Applies a saved plan, reporting each resource as it starts and completes. */
