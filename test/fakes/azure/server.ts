@@ -30,6 +30,7 @@ import { registerStorage } from './storage.js';
 import { registerKeyVault } from './keyvault.js';
 import { registerContainerInstance } from './container-instance.js';
 import { registerAcr } from './acr.js';
+import { registerCost } from './cost.js';
 import { armError, faultBody } from './respond.js';
 
 export interface FakeRequest {
@@ -70,6 +71,8 @@ export interface Route {
 
 export interface LoggedRequest {
   seq: number;
+  /** Date.now() when the request arrived (retry delays are asserted on it). */
+  at: number;
   method: string;
   path: string;
   query: Record<string, string>;
@@ -246,6 +249,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
   registerKeyVault(fake, register);
   registerStorage(fake, register);
   registerContainerInstance(fake, register);
+  registerCost(fake, register);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
@@ -253,6 +257,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     const parsed = new URL(req.url ?? '/', url);
     const log: LoggedRequest = {
       seq: ++seq,
+      at: Date.now(),
       method,
       path: parsed.pathname,
       query: Object.fromEntries(parsed.searchParams),
