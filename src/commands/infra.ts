@@ -19,6 +19,11 @@ export interface InfraOptions {
   backendConfig?: string[];
 }
 
+export interface InfraApplyOptions extends InfraOptions {
+  /** Apply even when the projected monthly cost exceeds the budget (the cost gate). */
+  overBudgetOk?: boolean;
+}
+
 export interface InfraPlanOptions extends InfraOptions {
   failOnChanges?: boolean;
 }
@@ -109,16 +114,18 @@ Examples:
   infra.addCommand(
     withCommonOptions(new Command('apply'))
       .description('Plan, show the plan, confirm, and apply exactly that plan with live progress; saves the outputs')
+      .option('--over-budget-ok', "apply even when the plan's projected monthly cost exceeds the budget (otherwise exit 5)")
       .addHelpText(
         'after',
         `
 Examples:
   $ mac infra apply -e prod
-  $ mac infra apply -e prod --yes --json       NDJSON progress events, the result last`,
+  $ mac infra apply -e prod --yes --json       NDJSON progress events, the result last
+  $ mac infra apply -e prod --over-budget-ok   apply although the projection exceeds budget.amount`,
       )
       .action(async (_flags, cmd: Command) => {
         deps.io.streaming = true;
-        const result = await infraApplyRun(cmd.optsWithGlobals() as InfraOptions, deps);
+        const result = await infraApplyRun(cmd.optsWithGlobals() as InfraApplyOptions, deps);
         if (!result) return;
         const { io } = deps;
         if (io.json) return io.result(result);
@@ -205,12 +212,20 @@ export async function infraPlanRun(opts: InfraPlanOptions, deps: Deps): Promise<
 }
 
 /** Plans, shows, confirms (or refuses without --yes when it cannot ask), applies that plan, saves the outputs. */
-export async function infraApplyRun(opts: InfraOptions, deps: Deps): Promise<InfraApplyResult | undefined> {
+export async function infraApplyRun(opts: InfraApplyOptions, deps: Deps): Promise<InfraApplyResult | undefined> {
   const { io } = deps;
   const stack = await openInfra(opts, deps);
   const plan = await planTo(stack, opts, io, false);
   let completed: ApplyResult['resources'] = [];
   if (plan.changes) {
+    // The cost gate: exit 5 before anything is asked or applied when the projection exceeds the budget.
+    const { gatePlan } = await import('../cost/plan-estimate.js');
+    await step(io, 'cost gate', (p) =>
+      gatePlan(stack, { now: deps.clock.now(), command: `mac infra apply -e ${plan.environment}`, overBudgetOk: opts.overBudgetOk, progress: p }).catch(async (err) => {
+        await stack.discardPlan();
+        throw err;
+      }),
+    );
     preview(plan, io);
     const what = `change ${plan.environment}: ${totals(plan)}`;
     if (!(await confirmed(deps, `mac infra apply would ${what}`, `This will ${what}. Apply?`))) return undefined;

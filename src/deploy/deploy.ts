@@ -25,6 +25,8 @@ export interface DeployOptions {
   /** How long to wait for another deploy's lock (default 0: fail at once). */
   lockTimeoutMs?: number;
   readyTimeoutMs?: number;
+  /** Provision even when the plan's projected monthly cost exceeds the budget (azure's cost gate). */
+  overBudgetOk?: boolean;
 }
 
 export async function deploy(target: Target, io: Io, o: DeployOptions = {}): Promise<DeployResult> {
@@ -37,7 +39,7 @@ export async function deploy(target: Target, io: Io, o: DeployOptions = {}): Pro
     const release = await target.plan();
     const current = await journal.current();
 
-    await step(io, 'provision', (p) => target.provision(p));
+    await step(io, 'provision', (p) => target.provision(p, { overBudgetOk: o.overBudgetOk }));
     await step(io, 'secrets', async () => {
       const present = new Set((await target.secrets.list()).map((s) => s.name));
       const missing = requiredSecrets(env.config).filter((s) => !present.has(s.name));

@@ -78,6 +78,11 @@ export interface BackupStore {
   restore(id?: string): Promise<RestorePoint>;
 }
 
+export interface ProvisionOptions {
+  /** Azure: apply even when the plan's projected monthly cost exceeds the budget (the cost gate). */
+  overBudgetOk?: boolean;
+}
+
 export interface Target {
   readonly kind: 'local' | 'azure';
   readonly environment: ResolvedEnvironment;
@@ -86,7 +91,7 @@ export interface Target {
   /** The release this configuration would deploy (nothing is changed). */
   plan(): Promise<Release>;
   /** Creates what the platform needs before it can start: local state folders; on Azure, terraform apply. */
-  provision(p: Progress): Promise<void>;
+  provision(p: Progress, o?: ProvisionOptions): Promise<void>;
   /** Starts (or restarts, one process at a time) the platform on a release; returns once every process started. */
   rollout(release: Release, p: Progress): Promise<void>;
   /**

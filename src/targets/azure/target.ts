@@ -36,7 +36,7 @@ import type { RollbackOptions, SecretInfo, SecretMeta, SecretStore, SecretVersio
 import { readTerraformOutputs, terraformOutputsPath } from '../../terraform/cli.js';
 import { TerraformStack, type AzureEnvironment } from '../../terraform/stack.js';
 import { defaultAgentResources } from '../../terraform/tfvars.js';
-import type { BackupStore, LogLine, LogQuery, ProcessStatus, Progress, Release, ReleaseSpec, RestorePoint, Target } from '../target.js';
+import type { BackupStore, LogLine, LogQuery, ProcessStatus, Progress, ProvisionOptions, Release, ReleaseSpec, RestorePoint, Target } from '../target.js';
 import { ContainerDeployer, specHash, type DeployOutcome, type GroupSpec } from './containers.js';
 
 /** How the target talks to Azure. The defaults suit Azure; tests make them fast (Deps targetOptions). */
@@ -196,7 +196,7 @@ export class AzureTarget implements Target {
 
   // ---- provision -------------------------------------------------------------------------------------------------
 
-  async provision(p: Progress): Promise<void> {
+  async provision(p: Progress, o: ProvisionOptions = {}): Promise<void> {
     const stack = await TerraformStack.open(this.environment, { runner: this.runner, processEnv: this.processEnv });
     p(`terraform init (${stack.dir})`);
     await stack.init();
@@ -211,6 +211,12 @@ export class AzureTarget implements Target {
       );
     }
     if (plan.changes) {
+      // The cost gate: exit 5 before applying when the projection exceeds the budget, unless --over-budget-ok.
+      const { gatePlan } = await import('../../cost/plan-estimate.js');
+      await gatePlan(stack, { now: this.now, command: `mac deploy -e ${this.environment.name}`, overBudgetOk: o.overBudgetOk, progress: p }).catch(async (err) => {
+        await stack.discardPlan();
+        throw err;
+      });
       p(`terraform apply: ${plan.add} to add, ${plan.change} to change`);
       await stack.apply(p);
     } else {
@@ -259,7 +265,8 @@ export class AzureTarget implements Target {
     const now = outcome.groups.find((g) => g.agent === 'intent-classifier')?.ip;
     if (!known || !now || known === now) return;
     p(`intent-classifier moved from ${known} to ${now}: re-pointing the Application Gateway (terraform apply)`);
-    await this.provision(p);
+    // Only the backend pool's address changes: the cost the deploy's provision already passed through the gate.
+    await this.provision(p, { overBudgetOk: true });
   }
 
   /** The container groups of a release: what each agent runs, with the secure values given. */
