@@ -31,6 +31,7 @@ import { registerKeyVault } from './keyvault.js';
 import { registerContainerInstance } from './container-instance.js';
 import { registerAcr } from './acr.js';
 import { registerCost } from './cost.js';
+import { registerCosmos } from './cosmos.js';
 import { armError, faultBody } from './respond.js';
 
 export interface FakeRequest {
@@ -250,6 +251,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
   registerStorage(fake, register);
   registerContainerInstance(fake, register);
   registerCost(fake, register);
+  registerCosmos(fake, register);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
