@@ -544,6 +544,8 @@ describe('Cosmos DB', () => {
       restore_timestamp_in_utc: '${var.restore_timestamp}',
     });
     expect(block(block(a, 'lifecycle'), 'precondition').condition).toContain('var.restore_timestamp == null');
+    // After a drill, an apply without the restore variables must not replace the restored account (both force new).
+    expect(block(a, 'lifecycle').ignore_changes).toEqual(['${create_mode}', '${restore}']);
     const call = moduleCall(prod.merged, 'cosmos');
     expect(expr(call.restore_source_id)).toBe('var.cosmos_restore_source_id');
     expect(expr(call.restore_timestamp)).toBe('var.cosmos_restore_timestamp');

@@ -47,6 +47,10 @@ resource "azurerm_cosmosdb_account" "this" {
   }
 
   lifecycle {
+    # Both are only read when the account is created (and both force a replacement when they change): once a drill
+    # has restored the account, a later apply without the restore variables must not replace it with an empty one.
+    ignore_changes = [create_mode, restore]
+
     precondition {
       condition     = (var.restore_source_id == null) == (var.restore_timestamp == null)
       error_message = "Set cosmos_restore_source_id and cosmos_restore_timestamp together (DR drill) or leave both null."
