@@ -32,11 +32,21 @@ function startChild(args, { env = {}, stdin, ready }) {
       out += d;
       if (ready.test(out)) {
         const urls = Object.fromEntries([...out.matchAll(/(\w+)(?: stand-in)? on (http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => [m[1], m[2]]));
-        resolve({ urls, url: /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], stop: () => child.kill('SIGINT') });
+        resolve({ urls, url: /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], pid: child.pid, stop: () => child.kill('SIGINT') });
       }
     });
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${out.slice(-2000)}`)));
   });
+}
+
+/** CPU seconds (user + system) a process has used so far (Linux /proc; undefined elsewhere). */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
 }
 
 // autocannon's summary has no P95, so every response time is recorded and the percentiles computed here.
@@ -121,7 +131,9 @@ const chatRequests = [
 const trivialRequests = chatRequests.map((r) => ({ ...r, onResponse: undefined, setupRequest: (req, ctx) => (ctx.pair ? r.setupRequest(req, ctx) : chatRequests[0].setupRequest(req, ctx)) }));
 
 // ---- the processes ------------------------------------------------------------------------------------------
-const main = path.join(root, 'dist/agents/main.js');
+// BENCH_RUNTIME=DIR: run the platform built in another checkout (A/B comparisons in one session).
+const runtime = path.resolve(process.env.BENCH_RUNTIME ?? root);
+const main = path.join(runtime, 'dist/agents/main.js');
 const dataDir = path.join(root, 'data/demo-shop');
 const state = mkdtempSync(path.join(os.tmpdir(), 'mac-bench-'));
 const trivial = await startChild(['-e', trivialServer], { ready: /http:/ });
@@ -129,7 +141,7 @@ const integrations = await startChild([main, '--role', 'integrations', '--state-
   stdin: JSON.stringify({ role: 'integrations', dataDir, releaseId: 'bench' }),
   ready: /ready \(release/,
 });
-const { DEFAULT_MOCK_CREDENTIALS: creds } = await import(path.join(root, 'dist/agents/integrations/mocks/index.js'));
+const { DEFAULT_MOCK_CREDENTIALS: creds } = await import(path.join(runtime, 'dist/agents/integrations/mocks/index.js'));
 const u = integrations.urls;
 // BENCH_CPU_PROF=DIR: the platform process writes a V8 CPU profile there when it stops (node --cpu-prof).
 const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
@@ -154,7 +166,9 @@ gateway.url = gateway.urls.gateway;
 try {
   await run(`${gateway.url}/v1/chat`, chatRequests); // warm-up: JIT, caches, first KB queries
   const base = await run(`${trivial.url}/`, trivialRequests);
+  const cpu0 = [cpuSeconds(gateway.pid), cpuSeconds(integrations.pid)];
   const gw = await run(`${gateway.url}/v1/chat`, chatRequests);
+  const cpu1 = [cpuSeconds(gateway.pid), cpuSeconds(integrations.pid)];
   const ms = (v) => v.toFixed(1).padStart(8);
   const fmt = (name, r) =>
     `${name.padEnd(16)} ${String(Math.round(r.requests.average)).padStart(8)} ${ms(r.pct.p50)} ${ms(r.pct.p95)} ${ms(r.pct.p99)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(7)}`;
@@ -163,6 +177,9 @@ try {
   console.log(`${'server'.padEnd(16)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non2xx'.padStart(7)} ${'errors'.padStart(7)}`);
   console.log(fmt('trivial node', base));
   console.log(fmt('gateway', gw));
+  // The machine is shared: CPU per request is the figure that other processes' load does not move much.
+  const perRequest = (i) => (cpu0[i] === undefined ? 'n/a' : `${((1000 * (cpu1[i] - cpu0[i])) / gw.requests.total).toFixed(2)} ms`);
+  console.log(`CPU per request: platform ${perRequest(0)}, integration stand-ins ${perRequest(1)} (${gw.requests.total} requests)`);
   console.log(`gateway / trivial throughput = ${(gw.requests.average / base.requests.average).toFixed(3)} (goal ≥ 0.2 and ≥ 5,000 req/s)`);
 } finally {
   trivial.stop();

@@ -1,5 +1,6 @@
 // The critic/supervisor's output guardrail: a draft reply must not carry other customers' PII, card numbers, the
 // system prompt, or numbers that the facts it was built from do not contain.
+import { LRUCache } from 'lru-cache';
 import { detectPii, digitsOf, type PiiEntity } from '../pii/detect.js';
 import type { GuardrailResult, OutputThreat } from '../runtime/contracts.js';
 import { factKeys, unsupportedNumbers } from './numbers.js';
@@ -9,6 +10,10 @@ export interface OutputContext {
   /** Everything the reply may rely on: knowledge results, order/customer records, shop policy, the shop's own
    *  support email and phone. The customer's own message may be appended when the reply can quote it. */
   facts: string;
+  /** The same facts as separate fragments (the shop's policy, each KB passage, order, product, the message…),
+   *  `facts` being their concatenation. Numbers and identifiers are then read once per distinct fragment and
+   *  remembered: the policy and KB passages recur in every conversation, only the turn's own data is new. */
+  factParts?: readonly string[];
   customerEmail?: string;
   /** The agent's system prompt, when available: a reply quoting 8 consecutive words of it is a leak. */
   systemPrompt?: string;
@@ -162,19 +167,47 @@ function piiFindings(parts: Sentence[], entities: PiiEntity[], factPii: PiiEntit
 const ORDER: OutputThreat[] = ['other_customer_pii', 'card_number', 'system_prompt_leak', 'invented_number'];
 const TOKEN_RE = /TOKEN_[0-9a-f-]{36}/g;
 
+interface FactIndex {
+  /** Phones and street addresses of the facts. */
+  pii: PiiEntity[];
+  /** Every reading of every number of the facts (factKeys). */
+  keys: Set<string>;
+}
+
+function indexFacts(facts: string): FactIndex {
+  const pii = detectPii(facts, { kinds: ['phone', 'street_address'] });
+  return { pii, keys: factKeys(facts, pii) };
+}
+
+// Keyed by the fragment's full text: an entry is only ever used for a turn whose facts contain that very text.
+const fragmentIndex = new LRUCache<string, FactIndex>({ max: 4096 });
+
+function factIndex(ctx: OutputContext): FactIndex {
+  if (!ctx.factParts) return indexFacts(ctx.facts);
+  const pii: PiiEntity[] = [];
+  const keys = new Set<string>();
+  for (const part of ctx.factParts) {
+    let index = fragmentIndex.get(part);
+    if (!index) fragmentIndex.set(part, (index = indexFacts(part)));
+    pii.push(...index.pii);
+    for (const k of index.keys) keys.add(k);
+  }
+  return { pii, keys };
+}
+
 /** Every problem in a draft reply, with offsets (for redaction or regeneration). */
 export function inspectOutput(reply: string, ctx: OutputContext): OutputFinding[] {
   const out: OutputFinding[] = [];
   const entities = detectPii(reply);
   // Phones and street addresses of the facts: known values, and their digits are identifiers, not quantities.
-  const factPii = detectPii(ctx.facts, { kinds: ['phone', 'street_address'] });
+  const { pii: factPii, keys } = factIndex(ctx);
   const parts = splitSentences(reply);
   piiFindings(parts, entities, factPii, ctx, out);
   systemPromptLeaks(reply, parts, ctx, out);
   // Numbers: PII spans are judged above; vault tokens are not numbers.
   const skip: { start: number; end: number }[] = [...entities];
   for (const m of reply.matchAll(TOKEN_RE)) skip.push({ start: m.index, end: m.index + m[0].length });
-  for (const n of unsupportedNumbers(reply, factKeys(ctx.facts, factPii), skip)) {
+  for (const n of unsupportedNumbers(reply, keys, skip)) {
     out.push({ category: 'invented_number', start: n.start, end: n.end, detail: `number not in facts: ${n.raw}` });
   }
   return out.sort((a, b) => a.start - b.start);

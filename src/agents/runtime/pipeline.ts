@@ -171,9 +171,9 @@ export class Pipeline {
         return { value: r, outputs: { awaiting: r.awaiting ?? null, chars: r.text.length } };
       });
 
-      const facts = factsOf(knowledge, returnDecision, escalation, d.shop, customer, req.message);
+      const factParts = factPartsOf(knowledge, returnDecision, escalation, d.shop, customer, req.message);
       const checked = await stage(AGENTS.critic, 'validate_output', { chars: reply.text.length }, () => {
-        const r = d.critic.outputGuardrail(reply.text, { facts, customerEmail });
+        const r = d.critic.outputGuardrail(reply.text, { facts: factParts.join('\n'), factParts, customerEmail });
         return { value: r, outputs: { is_safe: !r.tripwireTriggered, threats: r.info.categories }, reasoning: r.info.reason };
       });
 
@@ -352,8 +352,25 @@ export function factsOf(
   customer: Customer | undefined,
   message: string,
 ): string {
+  return factPartsOf(k, ret, esc, shop, customer, message).join('\n');
+}
+
+/** The facts as fragments, one per record: the shop, each KB passage, order and product, the customer, the return
+ *  and escalation decisions, the customer's message (the output guardrail reads each distinct fragment once). */
+export function factPartsOf(
+  k: KnowledgeResult,
+  ret: ReturnDecision | undefined,
+  esc: EscalationDecision,
+  shop: Shop,
+  customer: Customer | undefined,
+  message: string,
+): string[] {
+  const { kb, orders, products, tickets, ...rest } = k;
+  const parts: unknown[] = [shop, ...kb, ...orders, ...products, ...tickets, { ...rest, customer: undefined }, customer, ret, esc];
   // Timestamps become dates: replies state days, never clock times.
-  return JSON.stringify({ k, ret, esc, shop, customer, message }).replace(/(\d{4}-\d{2}-\d{2})T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?/g, '$1');
+  return [...parts.filter((p) => p !== undefined).map((p) => JSON.stringify(p)), message].map((p) =>
+    p.replace(/(\d{4}-\d{2}-\d{2})T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?/g, '$1'),
+  );
 }
 
 function redactEntities(intent: IntentResult): Record<string, unknown> {

@@ -24,7 +24,7 @@ export interface IntentAgent {
 export interface CriticAgent {
   readonly name: string;
   inputGuardrail(text: string, ctx: { customerEmail?: string }): GuardrailResult<InputThreat>;
-  outputGuardrail(reply: string, ctx: { facts: string; customerEmail?: string }): GuardrailResult<OutputThreat>;
+  outputGuardrail(reply: string, ctx: { facts: string; factParts?: readonly string[]; customerEmail?: string }): GuardrailResult<OutputThreat>;
   refusal(language: Language): string;
 }
 
