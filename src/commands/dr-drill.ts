@@ -2,6 +2,7 @@
 // latest backup, redeploy, smoke-test, and measure RTO and RPO against their targets. Asks first.
 import path from 'node:path';
 import { Command } from 'commander';
+import type { ResolvedEnvironment } from '../config/load.js';
 import type { Deps } from '../deps.js';
 import { DrillFailedError, UsageError } from '../errors.js';
 
@@ -9,6 +10,30 @@ export interface DrDrillOptions {
   rto: string;
   rpo: string;
   reportDir?: string;
+  confirm?: string;
+  allowProduction?: boolean;
+}
+
+/**
+ * The drill's safety checks, before any prompt and before anything reaches a target or Azure: an azure environment
+ * needs `--confirm <its name>`; an environment marked `production: true` (either target) needs `--allow-production`.
+ * Both refusals are usage errors (exit 2): the command line lacks a flag, nothing was touched.
+ */
+export function checkDrillSafety(env: ResolvedEnvironment, o: Pick<DrDrillOptions, 'confirm' | 'allowProduction'>): void {
+  if (env.config.production && !o.allowProduction) {
+    throw new UsageError(
+      `${env.name} is marked production: true in mac.yaml; mac dr-drill destroys its live data, so it refuses a production environment by default.`,
+      `If this really is intended, run again with --allow-production${env.config.target === 'azure' ? ` --confirm ${env.name}` : ''}.`,
+    );
+  }
+  if (env.config.target === 'azure' && o.confirm !== env.name) {
+    throw new UsageError(
+      o.confirm === undefined
+        ? `mac dr-drill on the azure environment ${env.name} runs terraform destroy on it: it needs --confirm ${env.name}.`
+        : `--confirm ${o.confirm} does not match the environment: the drill would destroy ${env.name}, so it needs --confirm ${env.name}.`,
+      `Run again with --confirm ${env.name} (the environment's name, typed out).`,
+    );
+  }
 }
 
 export function drDrillCommand(deps: Deps): Command {
@@ -17,6 +42,8 @@ export function drDrillCommand(deps: Deps): Command {
     .option('--rto <duration>', 'recovery time objective: destroy → smoke test green (s, m, h, d)', '4h')
     .option('--rpo <duration>', 'recovery point objective: data loss tolerated, destroy − newest surviving write', '1h')
     .option('--report-dir <dir>', 'where the report goes (default .mac/<env>/drills/<run-id>)')
+    .option('--confirm <env-name>', "azure environments: the environment's name, typed out (required)")
+    .option('--allow-production', 'drill an environment marked production: true in mac.yaml (refused otherwise)')
     .addHelpText(
       'after',
       `
@@ -26,10 +53,16 @@ restores the latest backup, redeploys and smoke-tests. RTO = destroy → smoke g
 canary that survived. The report (JSON, Markdown, HTML with a timeline) goes to .mac/<env>/drills/<run-id>/.
 Exit code 6 when the verdict is FAIL.
 
+Safety, checked before anything is asked or touched: an azure environment needs --confirm <env-name> equal to its
+name, and an environment marked production: true in mac.yaml (local or azure) is refused unless --allow-production.
+Either refusal exits 2 (usage) with nothing changed.
+
 Examples:
   $ mac dr-drill                                  asks, then drills the local environment
   $ mac dr-drill -e local --yes --rto 5m --rpo 2m
-  $ mac dr-drill --yes --json | tail -1 | jq .data.verdict`,
+  $ mac dr-drill --yes --json | tail -1 | jq .data.verdict
+  $ mac dr-drill -e staging --confirm staging --yes
+  $ mac dr-drill -e prod --confirm prod --allow-production --yes   a production environment, deliberately`,
     )
     .action(async (_flags, cmd: Command) => {
       const opts = cmd.optsWithGlobals() as DrDrillOptions;
@@ -38,6 +71,7 @@ Examples:
       const rtoSeconds = parseDuration(opts.rto, '--rto') / 1000;
       const rpoSeconds = parseDuration(opts.rpo, '--rpo') / 1000;
       const env = await deps.environment();
+      checkDrillSafety(env, opts);
       const what = `destroy the live data of ${env.name} (stop the platform, delete its database and secrets vault; the backups are kept) and restore it from the latest backup`;
       if (!deps.yes) {
         if (!io.promptsAllowed) throw new UsageError(`mac dr-drill would ${what}.`, 'Run again with --yes to confirm.');
