@@ -20,6 +20,12 @@ import {
 
 export type AzureEnvironment = ResolvedEnvironment & { config: AzureEnvironmentConfig };
 
+/**
+ * The armed Cosmos DB restore under .mac/<env>/ (src/targets/azure/cosmos-backups.ts writes it): when present, every
+ * plan passes it with -var-file, so the apply that creates the account creates it in restore mode.
+ */
+export const COSMOS_RESTORE_VAR_FILE = 'cosmos-restore.tfvars.json';
+
 export interface StackPlan {
   planFile: string;
   /** Whether applying would change anything (resources or outputs). */
@@ -95,10 +101,15 @@ export class TerraformStack {
     return Boolean(await stat(path.join(this.dir, '.terraform')).catch(() => undefined));
   }
 
-  /** Plans to .mac/<env>/tfplan (owner-only: a plan can hold sensitive values) and summarizes it. */
+  /**
+   * Plans to .mac/<env>/tfplan (owner-only: a plan can hold sensitive values) and summarizes it; an armed Cosmos DB
+   * restore (COSMOS_RESTORE_VAR_FILE) is passed with -var-file.
+   */
   async plan(o: { destroy?: boolean; onProgress?: Progress } = {}): Promise<StackPlan> {
     await mkdir(this.env.stateDir, { recursive: true, mode: 0o700 });
-    const { changes } = await this.tf.plan({ out: this.planFile, destroy: o.destroy, onProgress: o.onProgress });
+    const restoreVars = path.join(this.env.stateDir, COSMOS_RESTORE_VAR_FILE);
+    const varFile = (await stat(restoreVars).catch(() => undefined))?.isFile() ? restoreVars : undefined;
+    const { changes } = await this.tf.plan({ out: this.planFile, destroy: o.destroy, onProgress: o.onProgress, ...(varFile ? { varFile } : {}) });
     await chmod(this.planFile, 0o600);
     const summary = await this.tf.show(this.planFile);
     return {

@@ -12,6 +12,8 @@
 //              environment, and secure environment values read from Key Vault now — each agent gets only the
 //              secrets its catalog entry says it reads — deployed side by side by ContainerDeployer; when one fails,
 //              every group goes back to the journal's previous release.
+//   backups    Cosmos DB continuous-backup restore points (cosmos-backups.ts): snapshot captures and records one,
+//              restore arms the next rebuild's apply (-var-file) to create the account in restore mode from it.
 //   restart    a rotation: the groups are deployed again with freshly read secure values (Azure never returns them,
 //              and restarting a group does not re-read them); the groups whose values did not change are skipped.
 //
@@ -36,7 +38,8 @@ import type { RollbackOptions, SecretInfo, SecretMeta, SecretStore, SecretVersio
 import { readTerraformOutputs, terraformOutputsPath } from '../../terraform/cli.js';
 import { TerraformStack, type AzureEnvironment } from '../../terraform/stack.js';
 import { defaultAgentResources } from '../../terraform/tfvars.js';
-import type { BackupStore, LogLine, LogQuery, ProcessStatus, Progress, ProvisionOptions, Release, ReleaseSpec, RestorePoint, Target } from '../target.js';
+import type { LogLine, LogQuery, ProcessStatus, Progress, ProvisionOptions, Release, ReleaseSpec, Target } from '../target.js';
+import { CosmosBackups } from './cosmos-backups.js';
 import { ContainerDeployer, specHash, type DeployOutcome, type GroupSpec } from './containers.js';
 
 /** How the target talks to Azure. The defaults suit Azure; tests make them fast (Deps targetOptions). */
@@ -112,7 +115,8 @@ export function secretEnvName(secret: string): string {
 export class AzureTarget implements Target {
   readonly kind = 'azure';
   readonly secrets: SecretStore;
-  readonly backups: BackupStore = new CosmosBackups();
+  /** Cosmos DB restore points; restore() arms the next rebuild's apply (see cosmos-backups.ts). */
+  readonly backups: CosmosBackups;
   private readonly config: AzureEnvironmentConfig;
   private readonly runner: Runner;
   private readonly tuning: AzureTuning;
@@ -128,6 +132,11 @@ export class AzureTarget implements Target {
     this.secrets = secrets;
     this.runner = o.runner ?? execaRunner;
     this.tuning = o.azure ?? {};
+    this.backups = new CosmosBackups(environment, {
+      credential: () => this.credential,
+      now: () => this.now,
+      ...(this.tuning.pollIntervalMs !== undefined ? { pollIntervalMs: this.tuning.pollIntervalMs } : {}),
+    });
   }
 
   private get now(): Date {
@@ -484,26 +493,6 @@ export class AzureTarget implements Target {
       return undefined;
     }
   }
-}
-
-/** Azure's backups are Cosmos DB point-in-time restores; mac does not drive them yet, and says so. */
-class CosmosBackups implements BackupStore {
-  async snapshot(): Promise<RestorePoint> {
-    throw noBackups();
-  }
-  async list(): Promise<RestorePoint[]> {
-    throw noBackups();
-  }
-  async restore(): Promise<RestorePoint> {
-    throw noBackups();
-  }
-}
-
-function noBackups(): PreconditionError {
-  return new PreconditionError(
-    'Backups of an azure environment are Cosmos DB point-in-time restores, which come with the azure DR drill; mac cannot take, list or restore them yet.',
-    'Meanwhile restore with the Azure portal or az cosmosdb restore (continuous backup), then mac deploy.',
-  );
 }
 
 /**
