@@ -96,6 +96,11 @@ export class Searcher {
   private readonly knn: BetterSqlite3.Statement<[Float32Array, number], { id: number; distance: number }>;
   private readonly chunk: BetterSqlite3.Statement<[number], ChunkRow>;
   private speller?: Speller;
+  // The index as read at construction (a Searcher is replaced after every ingest): chunk rows and unit vectors in
+  // memory, so a query costs no row fetches and the KNN is one pass of dot products over a few hundred vectors
+  // instead of a vec0 scan.
+  private readonly rows = new Map<number, ChunkRow | undefined>();
+  private vectors?: { ids: number[]; data: Float32Array[]; norms: number[] } | null;
 
   constructor(private readonly db: BetterSqlite3.Database) {
     const w = BM25_WEIGHTS;
@@ -156,7 +161,7 @@ export class Searcher {
     if (mode !== 'bm25' && vector && isNonZero(vector)) {
       best += VECTOR_WEIGHT / (RRF_K + 1);
       let rank = 0;
-      for (const { id, distance } of this.knn.all(vector, n)) {
+      for (const { id, distance } of this.nearest(vector, n)) {
         const e = entry(id);
         e.ranks.vector = ++rank;
         e.similarity = 1 - distance;
@@ -172,7 +177,8 @@ export class Searcher {
       // The language factor is ≤ 1: once k hits are in hand, a candidate whose unpenalised score cannot beat the
       // k-th is not read at all.
       if (hits.length >= k && e.score / best <= (hits[k - 1]?.score ?? 0)) break;
-      const row = this.chunk.get(id);
+      let row = this.rows.get(id);
+      if (row === undefined && !this.rows.has(id)) this.rows.set(id, (row = this.chunk.get(id)));
       if (!row) continue;
       const factor = !language || row.language === language ? 1 : row.language === 'en' ? LANGUAGE_FALLBACK : LANGUAGE_OTHER;
       const hit: KbSearchHit = { ...row, score: round((e.score / best) * factor), ranks: e.ranks };
@@ -180,6 +186,43 @@ export class Searcher {
       insertSorted(hits, hit, k);
     }
     return hits;
+  }
+
+  /** The n chunks nearest to `vector` by cosine distance (vec0's metric), nearest first. */
+  private nearest(vector: Float32Array, n: number): { id: number; distance: number }[] {
+    if (this.vectors === undefined) {
+      try {
+        const all = this.db.prepare('SELECT chunk_id AS id, embedding FROM kb_vec').all() as { id: number; embedding: Buffer }[];
+        const data = all.map((r) => new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength)));
+        this.vectors = { ids: all.map((r) => r.id), data, norms: data.map((v) => Math.sqrt(v.reduce((sum, x) => sum + x * x, 0))) };
+      } catch {
+        this.vectors = null; // not readable as a table: ask vec0
+      }
+    }
+    if (!this.vectors) return this.knn.all(vector, n);
+    const { ids, data, norms: vnorms } = this.vectors;
+    // A query embeds a few words: most of its dimensions are zero, so only the others are multiplied.
+    const nz: number[] = [];
+    let qq = 0;
+    for (let i = 0; i < vector.length; i++) {
+      if (vector[i] !== 0) {
+        nz.push(i);
+        qq += vector[i]! * vector[i]!;
+      }
+    }
+    const qn = Math.sqrt(qq);
+    const out: { id: number; distance: number }[] = [];
+    for (let j = 0; j < ids.length; j++) {
+      const v = data[j]!;
+      if (v.length !== vector.length) continue;
+      let dot = 0;
+      for (const i of nz) dot += v[i]! * vector[i]!;
+      const norms = qn * vnorms[j]!;
+      out.push({ id: ids[j]!, distance: Math.fround(norms > 0 ? 1 - dot / norms : 1) });
+    }
+    out.sort((a, b) => a.distance - b.distance || a.id - b.id);
+    if (out.length > n) out.length = n;
+    return out;
   }
 }
 
@@ -208,8 +251,20 @@ class Speller {
     else if (!list.includes(term)) list.push(term);
   }
 
+  private readonly corrected = new Map<string, string[]>();
+
   /** Up to two vocabulary words for a word the index does not contain (closest first, then most frequent). */
   correct(word: string): string[] {
+    let c = this.corrected.get(word);
+    if (!c) {
+      c = this.lookup(word);
+      if (this.corrected.size >= 50_000) this.corrected.clear();
+      this.corrected.set(word, c);
+    }
+    return [...c];
+  }
+
+  private lookup(word: string): string[] {
     if (word.length < 4 || word.length > 24 || /\d/.test(word) || this.vocabulary.has(word)) return [];
     const found = new Map<string, number>();
     const consider = (key: string) => {
