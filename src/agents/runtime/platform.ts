@@ -176,6 +176,13 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
     // A bounded number of conversations in flight: beyond it, requests queue instead of interleaving, so the
     // turns already running (waiting on Shopify or Zendesk) are not starved by the newcomers' CPU work.
     const inFlight = pLimit(o.maxConcurrentTurns ?? 16);
+    // Runs once the gateway has closed (closers run in reverse): turns still queued have lost their connection and
+    // are dropped; the running ones finish before the sessions, bus and database close under them.
+    closers.push(async () => {
+      inFlight.clearQueue();
+      const deadline = Date.now() + 10_000;
+      while (inFlight.activeCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    });
     const gateway = await startGateway(
       { chat: (req) => inFlight(() => pipeline.handle(req)), bus, ready: () => true, analyticsSummary: () => analytics.summary(), log },
       { port: o.port, host: o.host },
