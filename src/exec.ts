@@ -1,4 +1,6 @@
 // The process boundary: every external binary runs through a Runner, so tests can swap it at the wire.
+import { StringDecoder } from 'node:string_decoder';
+
 export interface RunOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
@@ -37,8 +39,10 @@ export const execaRunner: Runner = {
     const onLine = options.onStdoutLine;
     let partial = '';
     if (onLine) {
+      // A character split across two chunks is held back by the decoder, not mangled.
+      const decoder = new StringDecoder('utf8');
       child.stdout?.on('data', (chunk: Buffer) => {
-        const lines = (partial + chunk.toString('utf8')).split('\n');
+        const lines = (partial + decoder.write(chunk)).split('\n');
         partial = lines.pop() ?? '';
         for (const line of lines) onLine(line);
       });

@@ -12,6 +12,7 @@ import { runCli, tempDir } from './helpers/cli.js';
 
 const KEY = randomBytes(32).toString('base64');
 const SHOPIFY_TOKEN = `shpat_${randomBytes(16).toString('hex')}`;
+const CANARY_ENV = `canary-${randomBytes(8).toString('hex')}`;
 const PII = {
   email: 'odette.canary-7731@example.org',
   phone: '+1 415 555 0187',
@@ -58,7 +59,10 @@ describe('local lifecycle: deploy → rotate → dr-drill → cost report → de
     const set = await mac(['secrets', 'set', 'shopify-api-token', '--from-env', 'TOKEN'], { TOKEN: SHOPIFY_TOKEN });
     expect(set.code, set.stderr).toBe(0);
 
+    // What the toolkit's own environment holds never reaches the runtime processes (they get settings on stdin).
+    process.env.MAC_LIFECYCLE_CANARY = CANARY_ENV;
     const deployed = await mac(['deploy']);
+    delete process.env.MAC_LIFECYCLE_CANARY;
     expect(deployed.code, deployed.stderr).toBe(0);
     expect(deployed.stdout).toMatch(/Deployed release \S+ \(version \d+\.\d+\.\d+\) to local/);
     const status = JSON.parse((await mac(['status', '--json'])).stdout);
@@ -79,6 +83,10 @@ describe('local lifecycle: deploy → rotate → dr-drill → cost report → de
 
     // Rotation: a new, well-formed token; the platform restarts on it and the smoke test passes.
     const platformPid = status.processes[1].pid;
+    for (const p of status.processes as { pid: number }[]) {
+      const environ = await readFile(`/proc/${p.pid}/environ`, 'utf8').catch(() => undefined);
+      if (environ !== undefined) expect(environ).not.toContain(CANARY_ENV);
+    }
     const rotated = await mac(['secrets', 'rotate', 'shopify-api-token', '--generate', '--json']);
     expect(rotated.code, rotated.stderr).toBe(0);
     expect(JSON.parse(rotated.stdout).rotations[0]).toMatchObject({ name: 'shopify-api-token', outcome: 'rotated' });

@@ -69,7 +69,13 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const launch = JSON.parse(await readStdin()) as Launch;
+  let launch: Launch;
+  try {
+    launch = JSON.parse(await readStdin()) as Launch;
+  } catch {
+    // Never quote the input: it holds secrets.
+    throw new Error('the launch settings on stdin are not valid JSON');
+  }
   const running = await start(role, stateDir, launch);
   await writeRecord(stateDir, { role, pid: process.pid, releaseId: launch.releaseId, startedAt: new Date().toISOString(), urls: running.urls });
   log(role, 'info', `ready (release ${launch.releaseId}, pid ${process.pid})`);

@@ -169,7 +169,7 @@ Examples:
     .description('Rotate a secret: write a new version, restart the agents that read it, smoke-test, keep it or roll back')
     .argument('[name]', 'the secret to rotate (it must be set already); or --all')
     .option('--all', 'every known secret that is set in the environment (with --generate)')
-    .option('--generate', 'a fresh random well-formed value from the secret catalog (local environments, drills)')
+    .option('--generate', 'a fresh random well-formed value from the secret catalog (refused on production environments)')
     .option('--from-env <VAR>', 'the new value from environment variable VAR (one NAME only)')
     .option('--ready-timeout <seconds>', 'how long to wait for /ready after each restart', (v) => Number.parseFloat(v), 90)
     .option('--lock-timeout <seconds>', 'how long to wait for a deploy of this environment to finish', (v) => Number.parseFloat(v), 0)
@@ -239,6 +239,12 @@ export async function secretsRotateRun(opts: SecretsRotateOptions, deps: Deps): 
 
   const { rotateSecrets } = await import('../secrets/rotate.js');
   const env = await deps.environment();
+  if (opts.generate && env.config.production) {
+    throw new UsageError(
+      `${env.name} is marked production: a generated value is not a credential any provider issued, so it would only fail there.`,
+      `Create the new credential with the provider, then: mac secrets rotate ${opts.name ?? 'NAME'} --from-env VAR -e ${env.name}`,
+    );
+  }
   const target = await deps.target(env);
   let names: string[];
   if (opts.all) {

@@ -570,10 +570,6 @@ export function azureReportCsv(r: AzureCostReport): string {
 
 const md = (s: string) => s.replace(/\|/g, '\\|');
 
-export function thresholdWords(t: ThresholdState): string {
-  return t.fired ? 'fired' : t.willFire ? 'will fire (forecast)' : 'not reached';
-}
-
 export function azureReportMarkdown(r: AzureCostReport): string {
   const out: string[] = [];
   out.push(`## Azure cost — ${r.environment}, ${r.month} (as of ${r.asOf.slice(0, 10)})`, '');

@@ -343,18 +343,6 @@ export class Pipeline {
   }
 }
 
-/** Everything the reply may state: numbers in the reply must come from here (critic output guardrail). */
-export function factsOf(
-  k: KnowledgeResult,
-  ret: ReturnDecision | undefined,
-  esc: EscalationDecision,
-  shop: Shop,
-  customer: Customer | undefined,
-  message: string,
-): string {
-  return factPartsOf(k, ret, esc, shop, customer, message).join('\n');
-}
-
 /** The facts as fragments, one per record: the shop, each KB passage, order and product, the customer, the return
  *  and escalation decisions, the customer's message (the output guardrail reads each distinct fragment once). */
 export function factPartsOf(

@@ -75,7 +75,7 @@ export async function startProcess(stateDir: string, launch: Launch, timeoutMs =
   const child = spawn(process.execPath, [RUNTIME_ENTRY, '--role', launch.role, '--state-dir', stateDir], {
     detached: true,
     stdio: ['pipe', out.fd, out.fd],
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: runtimeEnv(process.env),
   });
   await out.close();
   let exited: number | null | undefined;
@@ -95,6 +95,15 @@ export async function startProcess(stateDir: string, launch: Launch, timeoutMs =
     await sleep(100);
   }
   throw new Error(`the ${launch.role} process did not start within ${timeoutMs / 1000}s: ${await tail(log, 3, from)}`);
+}
+
+/**
+ * The environment a runtime process gets: only what Node and the OS need. Its settings and secrets come on stdin, so
+ * nothing the toolkit holds (MAC_VAULT_KEY, AZURE_CLIENT_SECRET, a rotation's --from-env variable) is inherited.
+ */
+function runtimeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const keep = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'NODE_ENV'];
+  return Object.fromEntries(keep.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
 }
 
 /** Stops the given processes: SIGTERM, and SIGKILL for any still alive after the grace period. */
