@@ -144,7 +144,7 @@ export class LocalTarget implements Target {
           email: DEFAULT_MOCK_CREDENTIALS.zendesk.email,
           apiToken: (await secret('zendesk-api-token')) ?? DEFAULT_MOCK_CREDENTIALS.zendesk.apiToken,
         },
-        ga4: DEFAULT_MOCK_CREDENTIALS.ga4,
+        ga4: { ...DEFAULT_MOCK_CREDENTIALS.ga4, baseUrl: u.ga4 },
       },
       piiVaultKey: deriveKey(await masterKey(this.environment.projectDir, this.processEnv), 'pii-vault').toString('hex'),
       backups: { intervalSeconds: spec.backupIntervalSeconds, keep: spec.backupKeep, companions: [this.secrets.location] },
