@@ -41,7 +41,7 @@ describe('mac binary', () => {
     expect(imports.some((u) => u.includes('/dist/main.js'))).toBe(true);
     // The runtime's message contracts are plain constants; any other agent module would pull in models or SQLite.
     const heavy = imports.filter(
-      (u) => /@azure|@opentelemetry|@nlpjs|better-sqlite3|\/zod\/|\/yaml\/|\/agents\//.test(u) && !u.endsWith('/agents/runtime/contracts.js'),
+      (u) => /@azure|@opentelemetry|@nlpjs|better-sqlite3|\/zod\/|\/yaml\/|\/semver\/|\/terraform\/|\/agents\//.test(u) && !u.endsWith('/agents/runtime/contracts.js'),
     );
     expect(heavy).toEqual([]);
   });

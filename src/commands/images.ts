@@ -12,7 +12,6 @@
 import { Command, Option } from 'commander';
 import type { Deps } from '../deps.js';
 import type { RunResult } from '../exec.js';
-import { defaultImageTag } from '../azure/image-tag.js';
 import { PreconditionError, UsageError, UserError } from '../errors.js';
 
 export type Builder = 'az' | 'docker';
@@ -133,6 +132,7 @@ async function plan(opts: ImagesOptions, deps: Deps, io: ImagesIo): Promise<Plan
       'Run mac images from a clone of the toolkit repository (npm ci there first).',
     );
   }
+  const { defaultImageTag } = await import('../azure/image-tag.js');
   const tag = opts.tag ?? (await defaultImageTag(deps.runner, contextDir, (m) => deps.io.warn(m)));
   if (!TAG.test(tag)) {
     throw new UsageError(`"${tag}" is not a valid image tag.`, 'A tag is letters, digits, "_", "." and "-" (up to 128), not starting with "." or "-".');

@@ -10,7 +10,7 @@ import { ChangesPendingError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { infraBootstrapCommand } from './infra-bootstrap.js';
 import type { ApplyResult, PlanSummary, Progress } from '../terraform/cli.js';
-import { azureEnvironment, TerraformStack, type StackPlan } from '../terraform/stack.js';
+import type { StackPlan, TerraformStack } from '../terraform/stack.js';
 
 export interface InfraOptions {
   /** Seconds to wait for the Terraform state lock. */
@@ -188,6 +188,8 @@ Examples:
 
 /** Resolves the azure environment and its Terraform root module, and checks Terraform itself. */
 async function openInfra(opts: InfraOptions, deps: Deps): Promise<TerraformStack> {
+  // Loaded on use: `mac --help` stays free of Terraform and semver.
+  const { azureEnvironment, TerraformStack } = await import('../terraform/stack.js');
   const env = azureEnvironment(await deps.environment(), 'mac infra');
   return TerraformStack.open(env, { runner: deps.runner, processEnv: deps.env, lockTimeoutSeconds: opts.lockTimeout ?? 30 });
 }
