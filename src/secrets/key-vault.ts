@@ -15,6 +15,7 @@
 // - Errors name the cause (no token, no permission, unreachable, conflict) and never carry a value: the SDK's errors
 //   (which hold the request) are not passed on, only their status, codes and the service's message.
 import type { TokenCredential } from '@azure/identity';
+import pRetry from 'p-retry';
 import type { SecretClient, SecretClientOptions, SecretProperties } from '@azure/keyvault-secrets';
 import { PreconditionError, UsageError, UserError } from '../errors.js';
 import {
@@ -229,16 +230,14 @@ export class KeyVaultStore implements SecretStore {
     const client = await this.sdk();
     const interval = this.o.pollIntervalMs ?? 2000;
     try {
-      // A deletion still in progress cannot be recovered yet: wait for it to finish.
-      for (let i = 0; i < 30; i++) {
-        try {
-          await client.getDeletedSecret(name);
-          break;
-        } catch (err) {
-          if (status(err) !== 404) throw err;
-          await new Promise((r) => setTimeout(r, interval));
-        }
-      }
+      // A deletion still in progress cannot be recovered yet: wait (404) until Key Vault lists it as deleted.
+      await pRetry(() => client.getDeletedSecret(name), {
+        retries: 30,
+        factor: 1,
+        minTimeout: interval,
+        randomize: false,
+        shouldRetry: (err) => status(err) === 404,
+      });
       const poller = await client.beginRecoverDeletedSecret(name, { intervalInMs: interval });
       await poller.pollUntilDone();
     } catch (err) {
