@@ -11,34 +11,15 @@ import { blockNonLoopback, type NetworkGuard } from '../setup/no-network.js';
 import { seedResourceGroup } from '../fakes/azure/arm-resources.js';
 import { on, startAzureFake, type AzureFake, type LoggedRequest } from '../fakes/azure/server.js';
 import { putStorageAccount, storageState } from '../fakes/azure/storage.js';
+import { isolateAzureEnv } from '../fakes/azure/process-env.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../templates/terraform/phase4_prod/', import.meta.url));
-
-/** Every variable that can steer DefaultAzureCredential or the ARM_* path of createCredential. */
-const AZURE_ENV = [
-  'AZURE_TENANT_ID',
-  'AZURE_CLIENT_ID',
-  'AZURE_CLIENT_SECRET',
-  'AZURE_CLIENT_CERTIFICATE_PATH',
-  'AZURE_USERNAME',
-  'AZURE_PASSWORD',
-  'AZURE_AUTHORITY_HOST',
-  'AZURE_TOKEN_CREDENTIALS',
-  'AZURE_FEDERATED_TOKEN_FILE',
-  'ARM_TENANT_ID',
-  'ARM_CLIENT_ID',
-  'ARM_CLIENT_SECRET',
-  'IDENTITY_ENDPOINT',
-  'IDENTITY_HEADER',
-  'MSI_ENDPOINT',
-  'MSI_SECRET',
-] as const;
 
 let guard: NetworkGuard;
 let fake: AzureFake;
 let dir: string;
 let cleanup: () => Promise<void>;
-let savedEnv: Record<string, string | undefined>;
+let restoreEnv: (() => void) | undefined;
 
 beforeAll(() => {
   guard = blockNonLoopback();
@@ -48,8 +29,7 @@ afterAll(() => guard?.restore());
 beforeEach(async () => {
   fake = await startAzureFake();
   ({ dir, cleanup } = await tempDir('mac-bootstrap-'));
-  savedEnv = Object.fromEntries(AZURE_ENV.map((name) => [name, process.env[name]]));
-  for (const name of AZURE_ENV) delete process.env[name];
+  restoreEnv = isolateAzureEnv();
   Object.assign(process.env, credentialEnv());
   await writeFile(path.join(dir, 'mac.yaml'), macYaml());
   // The stack as `mac init` scaffolds it: the backend block whose key backend.hcl must repeat.
@@ -57,11 +37,7 @@ beforeEach(async () => {
   await copyFile(path.join(TEMPLATES, 'providers.tf'), path.join(dir, 'terraform/phase4_prod/providers.tf'));
 });
 afterEach(async () => {
-  for (const name of AZURE_ENV) {
-    const value = savedEnv[name];
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnv?.();
   await fake.close();
   await cleanup();
   expect(guard.attempts, 'connections attempted outside loopback').toEqual([]);

@@ -9,28 +9,12 @@ import { ExitCode, PreconditionError } from '../../src/errors.js';
 import { cosmos, SEED_DATA } from '../fakes/azure/cosmos.js';
 import { on, startAzureFake, type AzureFake } from '../fakes/azure/server.js';
 import { blockNonLoopback, type NetworkGuard } from '../setup/no-network.js';
-
-const AZURE_ENV = [
-  'AZURE_TENANT_ID',
-  'AZURE_CLIENT_ID',
-  'AZURE_CLIENT_SECRET',
-  'AZURE_CLIENT_CERTIFICATE_PATH',
-  'AZURE_USERNAME',
-  'AZURE_PASSWORD',
-  'AZURE_AUTHORITY_HOST',
-  'AZURE_TOKEN_CREDENTIALS',
-  'AZURE_FEDERATED_TOKEN_FILE',
-  'IDENTITY_ENDPOINT',
-  'MSI_ENDPOINT',
-  'ARM_TENANT_ID',
-  'ARM_CLIENT_ID',
-  'ARM_CLIENT_SECRET',
-] as const;
+import { isolateAzureEnv } from '../fakes/azure/process-env.js';
 
 const RG = 'rg-mac-prod';
 let fake: AzureFake;
 let guard: NetworkGuard;
-let saved: Record<string, string | undefined>;
+let restoreEnv: (() => void) | undefined;
 let n = 0;
 let name: string;
 
@@ -44,8 +28,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  saved = Object.fromEntries(AZURE_ENV.map((k) => [k, process.env[k]]));
-  for (const k of AZURE_ENV) delete process.env[k];
+  restoreEnv = isolateAzureEnv();
   process.env.AZURE_TOKEN_CREDENTIALS = 'EnvironmentCredential';
   process.env.AZURE_TENANT_ID = fake.tenantId;
   process.env.AZURE_CLIENT_ID = fake.clientId;
@@ -53,10 +36,7 @@ beforeEach(() => {
   name = `cosmos-mac-prod-t${++n}`;
 });
 afterEach(() => {
-  for (const k of AZURE_ENV) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
+  restoreEnv?.();
   const db = cosmos(fake);
   db.provisioningDelayMs = 0;
   db.backupInfoDelayMs = 0;

@@ -7,29 +7,13 @@ import { PreconditionError } from '../../src/errors.js';
 import { registryHost, registryState } from '../fakes/azure/acr.js';
 import { on, startAzureFake, type AzureFake } from '../fakes/azure/server.js';
 import { blockNonLoopback, type NetworkGuard } from '../setup/no-network.js';
-
-const AZURE_ENV = [
-  'AZURE_TENANT_ID',
-  'AZURE_CLIENT_ID',
-  'AZURE_CLIENT_SECRET',
-  'AZURE_CLIENT_CERTIFICATE_PATH',
-  'AZURE_USERNAME',
-  'AZURE_PASSWORD',
-  'AZURE_AUTHORITY_HOST',
-  'AZURE_TOKEN_CREDENTIALS',
-  'AZURE_FEDERATED_TOKEN_FILE',
-  'IDENTITY_ENDPOINT',
-  'MSI_ENDPOINT',
-  'ARM_TENANT_ID',
-  'ARM_CLIENT_ID',
-  'ARM_CLIENT_SECRET',
-] as const;
+import { isolateAzureEnv } from '../fakes/azure/process-env.js';
 
 const TAG = '0.1.0-abc1234';
 let fake: AzureFake;
 let guard: NetworkGuard;
 let host: string;
-let saved: Record<string, string | undefined>;
+let restoreEnv: (() => void) | undefined;
 
 beforeAll(async () => {
   guard = blockNonLoopback();
@@ -46,18 +30,14 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  saved = Object.fromEntries(AZURE_ENV.map((k) => [k, process.env[k]]));
-  for (const k of AZURE_ENV) delete process.env[k];
+  restoreEnv = isolateAzureEnv();
   process.env.AZURE_TOKEN_CREDENTIALS = 'EnvironmentCredential';
   process.env.AZURE_TENANT_ID = fake.tenantId;
   process.env.AZURE_CLIENT_ID = fake.clientId;
   process.env.AZURE_CLIENT_SECRET = fake.clientSecret;
 });
 afterEach(() => {
-  for (const k of AZURE_ENV) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
+  restoreEnv?.();
   registryState(fake).denyPull.clear();
   fake.reset();
   expect(guard.attempts, 'connections attempted outside loopback').toEqual([]);

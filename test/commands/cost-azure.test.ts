@@ -11,22 +11,21 @@ import { turnSpans, writeTraces } from '../cost/helpers.js';
 import { blockNonLoopback, type NetworkGuard } from '../setup/no-network.js';
 import { costs, seedBudget, seedMonth, throttle } from '../fakes/azure/cost.js';
 import { startAzureFake, type AzureFake } from '../fakes/azure/server.js';
+import { isolateAzureEnv } from '../fakes/azure/process-env.js';
 
-const AZURE_ENV = ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_TOKEN_CREDENTIALS', 'AZURE_AUTHORITY_HOST', 'ARM_TENANT_ID', 'ARM_CLIENT_ID', 'ARM_CLIENT_SECRET', 'IDENTITY_ENDPOINT', 'MSI_ENDPOINT'] as const;
 const now = new Date('2026-11-26T00:00:00Z');
 const BUDGET = 'budget-macshop-prod-monthly';
 
 let fake: AzureFake;
 let guard: NetworkGuard;
-let saved: Record<string, string | undefined>;
+let restoreEnv: (() => void) | undefined;
 let dir: string;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
   guard = blockNonLoopback();
   fake = await startAzureFake();
-  saved = Object.fromEntries(AZURE_ENV.map((n) => [n, process.env[n]]));
-  for (const n of AZURE_ENV) delete process.env[n];
+  restoreEnv = isolateAzureEnv();
   // DefaultAzureCredential reads process.env; EnvironmentCredential only, so nothing probes IMDS.
   Object.assign(process.env, {
     AZURE_TENANT_ID: fake.tenantId,
@@ -38,10 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake?.close();
-  for (const n of AZURE_ENV) {
-    if (saved?.[n] === undefined) delete process.env[n];
-    else process.env[n] = saved[n];
-  }
+  restoreEnv?.();
   guard?.restore();
 });
 

@@ -10,32 +10,13 @@ import { parseConfig, resolveEnvironment, type ResolvedEnvironment } from '../..
 import { checkAzureAccess } from '../../src/doctor/checks.js';
 import { blockNonLoopback, type NetworkGuard } from '../setup/no-network.js';
 import { on, startAzureFake, type AzureFake } from '../fakes/azure/server.js';
+import { isolateAzureEnv } from '../fakes/azure/process-env.js';
 
 const TIMEOUT_MS = 20_000;
 
-/** Every variable that can steer DefaultAzureCredential; all are saved, cleared and restored around each test. */
-const AZURE_ENV = [
-  'AZURE_TENANT_ID',
-  'AZURE_CLIENT_ID',
-  'AZURE_CLIENT_SECRET',
-  'AZURE_CLIENT_CERTIFICATE_PATH',
-  'AZURE_CLIENT_CERTIFICATE_PASSWORD',
-  'AZURE_CLIENT_SEND_CERTIFICATE_CHAIN',
-  'AZURE_USERNAME',
-  'AZURE_PASSWORD',
-  'AZURE_AUTHORITY_HOST',
-  'AZURE_ADDITIONALLY_ALLOWED_TENANTS',
-  'AZURE_TOKEN_CREDENTIALS',
-  'AZURE_FEDERATED_TOKEN_FILE',
-  'IDENTITY_ENDPOINT',
-  'IDENTITY_HEADER',
-  'MSI_ENDPOINT',
-  'MSI_SECRET',
-] as const;
-
 let fake: AzureFake;
 let guard: NetworkGuard;
-let savedEnv: Record<string, string | undefined>;
+let restoreEnv: (() => void) | undefined;
 
 beforeAll(async () => {
   guard = blockNonLoopback();
@@ -47,16 +28,11 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  savedEnv = Object.fromEntries(AZURE_ENV.map((name) => [name, process.env[name]]));
-  for (const name of AZURE_ENV) delete process.env[name];
+  restoreEnv = isolateAzureEnv();
   useServicePrincipal(fake.clientSecret);
 });
 afterEach(() => {
-  for (const name of AZURE_ENV) {
-    const value = savedEnv[name];
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnv?.();
   fake.reset();
   expect(guard.attempts, 'connections attempted outside loopback').toEqual([]);
 });

@@ -13,6 +13,7 @@ import { runCli, tempDir } from '../helpers/cli.js';
 import { blockNonLoopback, type NetworkGuard } from '../setup/no-network.js';
 import { keyVault, keyVaultUrl, seedSecret, type FakeVault } from '../fakes/azure/keyvault.js';
 import { startAzureFake, type AzureFake, type FakeRequest, type LoggedRequest } from '../fakes/azure/server.js';
+import { isolateAzureEnv } from '../fakes/azure/process-env.js';
 
 let fake: AzureFake;
 let guard: NetworkGuard;
@@ -281,36 +282,15 @@ describe('KeyVaultStore', () => {
   });
 });
 
-/** Every variable that can steer DefaultAzureCredential; saved, cleared and restored around each CLI test. */
-const AZURE_ENV = [
-  'AZURE_TENANT_ID',
-  'AZURE_CLIENT_ID',
-  'AZURE_CLIENT_SECRET',
-  'AZURE_CLIENT_CERTIFICATE_PATH',
-  'AZURE_USERNAME',
-  'AZURE_PASSWORD',
-  'AZURE_AUTHORITY_HOST',
-  'AZURE_TOKEN_CREDENTIALS',
-  'AZURE_FEDERATED_TOKEN_FILE',
-  'IDENTITY_ENDPOINT',
-  'IDENTITY_HEADER',
-  'MSI_ENDPOINT',
-  'MSI_SECRET',
-  'ARM_TENANT_ID',
-  'ARM_CLIENT_ID',
-  'ARM_CLIENT_SECRET',
-] as const;
-
 describe('mac secrets on an azure environment (Key Vault)', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
-  let saved: Record<string, string | undefined>;
+  let restoreEnv: (() => void) | undefined;
   let credentials: Record<string, string>;
 
   beforeEach(async () => {
     ({ dir, cleanup } = await tempDir('mac-kv-'));
-    saved = Object.fromEntries(AZURE_ENV.map((n) => [n, process.env[n]]));
-    for (const n of AZURE_ENV) delete process.env[n];
+    restoreEnv = isolateAzureEnv();
     // DefaultAzureCredential reads process.env; EnvironmentCredential only, so nothing probes IMDS.
     credentials = {
       AZURE_TENANT_ID: fake.tenantId,
@@ -321,11 +301,7 @@ describe('mac secrets on an azure environment (Key Vault)', () => {
     Object.assign(process.env, credentials);
   });
   afterEach(async () => {
-    for (const n of AZURE_ENV) {
-      const v = saved[n];
-      if (v === undefined) delete process.env[n];
-      else process.env[n] = v;
-    }
+    restoreEnv?.();
     await cleanup();
   });
 

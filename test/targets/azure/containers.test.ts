@@ -25,25 +25,7 @@ import { blockNonLoopback, type NetworkGuard } from '../../setup/no-network.js';
 import { seedResourceGroup } from '../../fakes/azure/arm-resources.js';
 import { containerInstance, type ContainerInstanceFake, type EnvVar } from '../../fakes/azure/container-instance.js';
 import { on, startAzureFake, type AzureFake, type FakeRequest } from '../../fakes/azure/server.js';
-
-const AZURE_ENV = [
-  'AZURE_TENANT_ID',
-  'AZURE_CLIENT_ID',
-  'AZURE_CLIENT_SECRET',
-  'AZURE_CLIENT_CERTIFICATE_PATH',
-  'AZURE_USERNAME',
-  'AZURE_PASSWORD',
-  'AZURE_AUTHORITY_HOST',
-  'AZURE_TOKEN_CREDENTIALS',
-  'AZURE_FEDERATED_TOKEN_FILE',
-  'IDENTITY_ENDPOINT',
-  'IDENTITY_HEADER',
-  'MSI_ENDPOINT',
-  'MSI_SECRET',
-  'ARM_TENANT_ID',
-  'ARM_CLIENT_ID',
-  'ARM_CLIENT_SECRET',
-] as const;
+import { isolateAzureEnv } from '../../fakes/azure/process-env.js';
 
 const REGISTRY = 'macprodacr.azurecr.io';
 const SECRET_OPENAI = `sk-canary-${randomUUID()}`;
@@ -55,7 +37,7 @@ let fake: AzureFake;
 let ci: ContainerInstanceFake;
 let guard: NetworkGuard;
 let credential: TokenCredential;
-let savedEnv: Record<string, string | undefined>;
+let restoreEnv: (() => void) | undefined;
 let rg: string;
 let rgCount = 0;
 /** Every progress line of the test (checked for secure values after each test). */
@@ -68,8 +50,7 @@ beforeAll(async () => {
   guard = blockNonLoopback();
   fake = await startAzureFake();
   ci = containerInstance(fake);
-  savedEnv = Object.fromEntries(AZURE_ENV.map((name) => [name, process.env[name]]));
-  for (const name of AZURE_ENV) delete process.env[name];
+  restoreEnv = isolateAzureEnv();
   process.env.AZURE_TENANT_ID = fake.tenantId;
   process.env.AZURE_CLIENT_ID = fake.clientId;
   process.env.AZURE_CLIENT_SECRET = fake.clientSecret;
@@ -77,11 +58,7 @@ beforeAll(async () => {
   credential = createCredential({ armEndpoint: fake.url, authorityHost: fake.url, keyVaultDnsSuffix: 'vault.localhost' });
 });
 afterAll(async () => {
-  for (const name of AZURE_ENV) {
-    const value = savedEnv?.[name];
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnv?.();
   await fake?.close();
   guard?.restore();
 });

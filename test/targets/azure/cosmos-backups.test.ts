@@ -19,31 +19,13 @@ import { tempDir } from '../../helpers/cli.js';
 import { cosmos } from '../../fakes/azure/cosmos.js';
 import { startAzureFake, type AzureFake } from '../../fakes/azure/server.js';
 import { blockNonLoopback, type NetworkGuard } from '../../setup/no-network.js';
+import { isolateAzureEnv } from '../../fakes/azure/process-env.js';
 
 const hasTerraform = spawnSync('terraform', ['version'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } }).status === 0;
 
-const AZURE_ENV = [
-  'AZURE_TENANT_ID',
-  'AZURE_CLIENT_ID',
-  'AZURE_CLIENT_SECRET',
-  'AZURE_CLIENT_CERTIFICATE_PATH',
-  'AZURE_USERNAME',
-  'AZURE_PASSWORD',
-  'AZURE_AUTHORITY_HOST',
-  'AZURE_TOKEN_CREDENTIALS',
-  'AZURE_FEDERATED_TOKEN_FILE',
-  'IDENTITY_ENDPOINT',
-  'IDENTITY_HEADER',
-  'MSI_ENDPOINT',
-  'MSI_SECRET',
-  'ARM_TENANT_ID',
-  'ARM_CLIENT_ID',
-  'ARM_CLIENT_SECRET',
-] as const;
-
 let fake: AzureFake;
 let guard: NetworkGuard;
-let saved: Record<string, string | undefined>;
+let restoreEnv: (() => void) | undefined;
 let dir: string;
 let cleanup: () => Promise<void>;
 let n = 0;
@@ -61,8 +43,7 @@ const recording: Runner = {
 beforeAll(async () => {
   guard = blockNonLoopback();
   fake = await startAzureFake();
-  saved = Object.fromEntries(AZURE_ENV.map((k) => [k, process.env[k]]));
-  for (const k of AZURE_ENV) delete process.env[k];
+  restoreEnv = isolateAzureEnv();
   Object.assign(process.env, {
     AZURE_TOKEN_CREDENTIALS: 'EnvironmentCredential',
     AZURE_TENANT_ID: fake.tenantId,
@@ -72,10 +53,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fake?.close();
-  for (const k of AZURE_ENV) {
-    if (saved?.[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
+  restoreEnv?.();
   guard?.restore();
 });
 

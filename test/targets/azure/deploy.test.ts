@@ -35,6 +35,7 @@ import { seedResourceGroup } from '../../fakes/azure/arm-resources.js';
 import { containerInstance, type ContainerInstanceFake, type EnvVar, type FakeContainerGroup } from '../../fakes/azure/container-instance.js';
 import { keyVault, keyVaultUrl, type FakeVault } from '../../fakes/azure/keyvault.js';
 import { startAzureFake, type AzureFake, type FakeRequest } from '../../fakes/azure/server.js';
+import { isolateAzureEnv } from '../../fakes/azure/process-env.js';
 
 const hasTerraform = spawnSync('terraform', ['version'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } }).status === 0;
 if (!hasTerraform) console.warn('SKIPPING the azure target tests: they run the real terraform binary, and there is no `terraform` on PATH (install Terraform ≥ 1.6).');
@@ -47,32 +48,13 @@ const TUNING: DepsInit['targetOptions'] = {
   azure: { pollIntervalMs: 40, groupReadyTimeoutMs: 5_000, retry: { maxRetries: 6, retryDelayInMs: 5, maxRetryDelayInMs: 40 } },
 };
 
-const AZURE_ENV = [
-  'AZURE_TENANT_ID',
-  'AZURE_CLIENT_ID',
-  'AZURE_CLIENT_SECRET',
-  'AZURE_CLIENT_CERTIFICATE_PATH',
-  'AZURE_USERNAME',
-  'AZURE_PASSWORD',
-  'AZURE_AUTHORITY_HOST',
-  'AZURE_TOKEN_CREDENTIALS',
-  'AZURE_FEDERATED_TOKEN_FILE',
-  'IDENTITY_ENDPOINT',
-  'IDENTITY_HEADER',
-  'MSI_ENDPOINT',
-  'MSI_SECRET',
-  'ARM_TENANT_ID',
-  'ARM_CLIENT_ID',
-  'ARM_CLIENT_SECRET',
-] as const;
-
 let fake: AzureFake;
 let ci: ContainerInstanceFake;
 let vault: FakeVault;
 let guard: NetworkGuard;
 let mocks: MockServers;
 let gateway: GatewayStandIn;
-let savedEnv: Record<string, string | undefined>;
+let restoreEnv: (() => void) | undefined;
 let credentials: Record<string, string>;
 let worlds = 0;
 
@@ -103,8 +85,7 @@ beforeAll(async () => {
   fake = await startAzureFake();
   ci = containerInstance(fake);
   vault = keyVault(fake);
-  savedEnv = Object.fromEntries(AZURE_ENV.map((n) => [n, process.env[n]]));
-  for (const n of AZURE_ENV) delete process.env[n];
+  restoreEnv = isolateAzureEnv();
   // DefaultAzureCredential reads process.env; EnvironmentCredential only, so nothing probes IMDS.
   credentials = {
     AZURE_TENANT_ID: fake.tenantId,
@@ -121,11 +102,7 @@ afterAll(async () => {
   await gateway?.close();
   await mocks?.close();
   await fake?.close();
-  for (const n of AZURE_ENV) {
-    const v = savedEnv?.[n];
-    if (v === undefined) delete process.env[n];
-    else process.env[n] = v;
-  }
+  restoreEnv?.();
   guard?.restore();
 });
 
