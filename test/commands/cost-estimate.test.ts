@@ -6,7 +6,6 @@
 // stack; the test's Runner (the process boundary, the only thing tests swap) rewrites the one `terraform show -json`
 // output so those resource changes carry the stood-in type and values. Everything else — the plan file, the gate,
 // the apply or its refusal, the state — is real.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,8 +17,8 @@ import type { SecretStore } from '../../src/secrets/store.js';
 import { AzureTarget } from '../../src/targets/azure/target.js';
 import type { AzureEnvironment } from '../../src/terraform/stack.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { hasTerraform } from '../helpers/terraform.js';
 
-const hasTerraform = spawnSync('terraform', ['version'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } }).status === 0;
 if (!hasTerraform) console.warn('SKIPPING the cost estimate tests that run Terraform: no `terraform` binary on PATH.');
 
 const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';

@@ -1,6 +1,5 @@
 // mac infra plan|apply|destroy|output as an operator runs them: the real program (runCli) and the real terraform
 // binary, on a `terraform_data` stack standing in for the environment's terraformDir.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,8 +10,8 @@ import { execaRunner, type RunOptions, type Runner } from '../../src/exec.js';
 import { memoryIo } from '../../src/io.js';
 import type { Prompter } from '../../src/prompter.js';
 import { runCli, runCommand, tempDir } from '../helpers/cli.js';
+import { hasTerraform } from '../helpers/terraform.js';
 
-const hasTerraform = spawnSync('terraform', ['version'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } }).status === 0;
 if (!hasTerraform) console.warn('SKIPPING the mac infra tests that run Terraform: no `terraform` binary on PATH (install Terraform ≥ 1.6).');
 
 const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';

@@ -1,7 +1,6 @@
 // The Terraform runner against the real binary, on a stack of built-in `terraform_data` resources (no provider
 // download, so it runs offline): init, plan, show, apply, output, destroy, a lock held by another process, and
 // credentials that travel only in the environment.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,8 +17,8 @@ import {
   writeTerraformOutputs,
 } from '../../src/terraform/cli.js';
 import { tempDir } from '../helpers/cli.js';
+import { hasTerraform } from '../helpers/terraform.js';
 
-const hasTerraform = spawnSync('terraform', ['version'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } }).status === 0;
 if (!hasTerraform) console.warn('SKIPPING the Terraform runner tests: no `terraform` binary on PATH (install Terraform ≥ 1.6 to run them).');
 
 /** No ~/.terraformrc, no checkpoint calls: the same run on every machine, offline. */

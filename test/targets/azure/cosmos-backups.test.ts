@@ -3,7 +3,6 @@
 // fake's latest restorable timestamp, list returns the points, restore arms the next rebuild by writing the template
 // variables, and the target's terraform plan passes that file with -var-file (the real terraform binary on a
 // terraform_data stack, through a recording Runner).
-import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -20,8 +19,8 @@ import { cosmos } from '../../fakes/azure/cosmos.js';
 import { startAzureFake, type AzureFake } from '../../fakes/azure/server.js';
 import { blockNonLoopback, type NetworkGuard } from '../../setup/no-network.js';
 import { isolateAzureEnv } from '../../fakes/azure/process-env.js';
+import { hasTerraform } from '../../helpers/terraform.js';
 
-const hasTerraform = spawnSync('terraform', ['version'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } }).status === 0;
 
 let fake: AzureFake;
 let guard: NetworkGuard;

@@ -8,7 +8,6 @@
 // group was last deployed with (its secure value as the fake received it): a group that is not running means no
 // gateway; a rotated token means the platform starts again on it; a token Shopify refuses means it cannot start —
 // what an agent container would do with its secure environment.
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -36,8 +35,8 @@ import { containerInstance, type ContainerInstanceFake, type EnvVar, type FakeCo
 import { keyVault, keyVaultUrl, type FakeVault } from '../../fakes/azure/keyvault.js';
 import { startAzureFake, type AzureFake, type FakeRequest } from '../../fakes/azure/server.js';
 import { isolateAzureEnv } from '../../fakes/azure/process-env.js';
+import { hasTerraform } from '../../helpers/terraform.js';
 
-const hasTerraform = spawnSync('terraform', ['version'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } }).status === 0;
 if (!hasTerraform) console.warn('SKIPPING the azure target tests: they run the real terraform binary, and there is no `terraform` on PATH (install Terraform ≥ 1.6).');
 
 const DEMO = path.join(packageRoot, 'data', 'demo-shop');
