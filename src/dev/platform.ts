@@ -4,15 +4,14 @@ import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
-import { packageRoot } from '../paths.js';
+import { demoShopDir } from '../paths.js';
 import type { RunningPlatform } from '../agents/runtime/platform.js';
 
-export const DEMO_SHOP = path.join(packageRoot, 'data', 'demo-shop');
 
 export async function startDevPlatform(o: { deps: Deps; data?: string; kb?: string; port: number; quiet?: boolean; now?: () => Date }): Promise<RunningPlatform> {
   const env = await o.deps.environment();
   const shop = env.config.shop;
-  const dataDir = path.resolve(o.deps.cwd, o.data ?? shop.data ?? DEMO_SHOP);
+  const dataDir = path.resolve(o.deps.cwd, o.data ?? shop.data ?? demoShopDir);
   const kbDir = o.kb ? path.resolve(o.deps.cwd, o.kb) : shop.kb ? path.resolve(env.projectDir, shop.kb) : undefined;
   await mustBeDir(dataDir, '--data');
   if (kbDir) await mustBeDir(kbDir, '--kb');

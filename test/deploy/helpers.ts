@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import type { Role, RunRecord } from '../../src/agents/launch.js';
 import { ReleaseJournal } from '../../src/deploy/journal.js';
 import { findProcesses, readRunRecord } from '../../src/targets/local/processes.js';
-import { DEMO_SHOP } from '../../src/targets/local/target.js';
+import { demoShopDir as DEMO_SHOP } from '../../src/paths.js';
 import { runCli, tempDir, type CliRun } from '../helpers/cli.js';
 
 export interface ShopSettings {

@@ -9,12 +9,11 @@ import { ROLES, type PlatformLaunch, type Role } from '../../agents/launch.js';
 import type { ResolvedEnvironment } from '../../config/load.js';
 import { AGENT_NAMES, type LocalEnvironmentConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
-import { packageRoot } from '../../paths.js';
+import { demoShopDir, packageRoot } from '../../paths.js';
 import type { SecretStore } from '../../secrets/store.js';
 import type { BackupStore, LogLine, LogQuery, ProcessStatus, Progress, Release, ReleaseSpec, RestorePoint, Target } from '../target.js';
 import { findProcesses, logFile, readRunRecord, startProcess, stopProcesses, tail } from './processes.js';
 
-export const DEMO_SHOP = path.join(packageRoot, 'data', 'demo-shop');
 /** In-process transport: the platform process hosts every agent. */
 const AGENTS_OF: Record<Role, readonly string[]> = { integrations: [], platform: AGENT_NAMES };
 
@@ -54,7 +53,7 @@ export class LocalTarget implements Target {
   async plan(): Promise<Release> {
     const { projectDir } = this.environment;
     const shop = this.config.shop;
-    const dataDir = shop.data ? path.resolve(projectDir, shop.data) : DEMO_SHOP;
+    const dataDir = shop.data ? path.resolve(projectDir, shop.data) : demoShopDir;
     const kbDir = shop.kb ? path.resolve(projectDir, shop.kb) : undefined;
     await mustBeDir(dataDir, 'shop.data');
     if (kbDir) await mustBeDir(kbDir, 'shop.kb');
