@@ -13,8 +13,9 @@ const MAX_BODY_BYTES = 64 * 1024;
 export interface GatewayDeps {
   chat(req: ChatRequest): Promise<ChatResponse>;
   bus: EventBus;
-  ready(): boolean;
-  analyticsSummary(): unknown;
+  /** Whether the platform can answer (in a distributed deployment: whether the agents it calls answer). */
+  ready(): boolean | Promise<boolean>;
+  analyticsSummary(): Promise<unknown>;
   shopifyWebhookSecret?: string;
   log?: (line: string) => void;
   rateLimit?: { perMinute: number; burst: number };
@@ -66,10 +67,10 @@ export async function startGateway(deps: GatewayDeps, opts: { port: number; host
       return send(res, 200, await deps.chat(v.value));
     }
     if (path === '/health') return send(res, 200, { status: 'ok' });
-    if (path === '/ready') return deps.ready() ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'starting' });
+    if (path === '/ready') return (await deps.ready()) ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'starting' });
     if (path === '/v1/analytics/summary') {
       if (method !== 'GET') throw new HttpError(405, 'use GET');
-      return send(res, 200, deps.analyticsSummary());
+      return send(res, 200, await deps.analyticsSummary());
     }
     if (path.startsWith('/webhooks/shopify/')) {
       if (method !== 'POST') throw new HttpError(405, 'use POST');

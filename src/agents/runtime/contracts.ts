@@ -320,3 +320,45 @@ export interface ComposedReply {
   text: string;
   awaiting?: Awaiting;
 }
+
+// ---- agent actions: the data parts of the A2A requests the pipeline sends (services.ts) -----------------------
+
+/** What an agent needs to know about the conversation (the session itself stays with the pipeline). */
+export interface SessionFacts {
+  id: string;
+  /** The order the conversation is about. */
+  orderNumber?: string;
+  /** The identified customer (customer_email). */
+  customerEmail?: string;
+  /** An email the customer typed (not verified). */
+  statedEmail?: string;
+  /** The conversation's escalation ticket, once opened. */
+  ticketId?: string;
+}
+
+export interface RetrieveRequest {
+  message: string;
+  /** The message with PII masked: what search sees. */
+  masked: string;
+  intent: IntentResult;
+  language: Language;
+  session: SessionFacts;
+}
+
+export interface RetrieveReply {
+  knowledge: KnowledgeResult;
+  /** The shipping destination the question is about, if any. */
+  destination?: string;
+}
+
+export interface EscalateRequest {
+  message: string;
+  intent: IntentResult;
+  orders: Order[];
+  returnDecision?: ReturnDecision;
+  session: SessionFacts;
+  customer?: Customer;
+}
+
+/** ResponseContext on the wire: a date travels as its ISO string. */
+export type ComposeRequest = Omit<ResponseContext, 'now'> & { now: string };

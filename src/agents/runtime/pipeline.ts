@@ -6,50 +6,36 @@ import type { EventBus } from './bus.js';
 import type {
   ChatRequest,
   ChatResponse,
-  ComposedReply,
   Customer,
   EscalationDecision,
-  Intent,
   IntentResult,
-  KbHit,
   KnowledgeResult,
   Language,
   Order,
   ReturnDecision,
+  SessionFacts,
   Shop,
 } from './contracts.js';
 import { AGENTS } from './contracts.js';
-import type { Commerce, CriticAgent, Helpdesk, IntentAgent, KnowledgeSearch, PiiProtector, ResponseAgent } from './ports.js';
+import type { PiiProtector } from './ports.js';
+import type { AgentClient } from './services.js';
 import type { Session, SessionStore } from './sessions.js';
 import { startRoot, withSpan } from './tracing.js';
-import type { Catalog } from '../knowledge/catalog.js';
 import { foldText } from '../escalation/lexicon.js';
-import { DESTINATIONS, destinationOf, destinationOfCountry, type Destination } from '../knowledge/destinations.js';
-import { decideEscalation, type EscalationConfig } from '../escalation/rules.js';
+import { ORDER_INTENTS } from '../knowledge/agent.js';
 import { evaluateReturn } from '../policy/returns.js';
 
 export interface PipelineDeps {
-  critic: CriticAgent;
-  intent: IntentAgent;
-  response: ResponseAgent;
-  kb: KnowledgeSearch;
-  catalog: Catalog;
-  commerce: Commerce;
-  helpdesk: Helpdesk;
+  /** The six agents, over the transport (inproc or NATS). */
+  agents: AgentClient;
   pii: PiiProtector;
   bus: EventBus;
   sessions: SessionStore;
   tracer: Tracer;
   shop: Shop;
-  escalation?: EscalationConfig;
   issueRma: (order: Order, amount: number) => string;
   now?: () => Date;
 }
-
-/** Intents whose answer needs the customer's orders. */
-const ORDER_INTENTS = new Set<Intent>(['order_status', 'order_modification', 'return_request', 'refund_status', 'exchange_request', 'billing_issue']);
-const PRODUCT_INTENTS = new Set<Intent>(['product_info', 'product_recommendation', 'product_comparison', 'technical_support']);
-const NO_KB_INTENTS = new Set<Intent>(['greeting', 'out_of_scope']);
 
 /** "Sorry, I meant order #…": the customer corrects the order the conversation is about. */
 const CORRECTION =
@@ -98,13 +84,14 @@ export class Pipeline {
 
     try {
       session.turns += 1;
-      const guard = await stage(AGENTS.critic, 'validate_input', { message: masked }, () => {
-        const r = d.critic.inputGuardrail(req.message, { customerEmail });
+      const contextId = session.id;
+      const guard = await stage(AGENTS.critic, 'validate_input', { message: masked }, async () => {
+        const r = await d.agents.validateInput({ text: req.message, customerEmail }, contextId);
         return { value: r, outputs: { is_safe: !r.tripwireTriggered, threats: r.info.categories }, reasoning: r.info.reason };
       });
 
       let intent = await stage(AGENTS.intent, 'classify_intent', { message: masked }, async () => {
-        const r = await d.intent.classify(req.message, { language: req.language ?? undefined });
+        const r = await d.agents.classify({ text: req.message, language: req.language ?? undefined }, contextId);
         return {
           value: r,
           outputs: { intent: r.intent, confidence: round(r.confidence), language: r.language, sentiment: r.sentiment.label },
@@ -118,31 +105,33 @@ export class Pipeline {
         return this.finish(session, req, started, traceId, involved, stageMs, {
           intent,
           language,
-          text: d.critic.refusal(language),
+          text: await d.agents.refusal(language, contextId),
           blocked: true,
           escalation: { escalate: false },
         });
       }
 
       intent = this.carryOver(session, intent, req.message);
-      let customer: Customer | undefined;
-      let destination: Destination | undefined;
-      const knowledge = await stage(AGENTS.knowledge, 'retrieve', { intent: intent.intent, entities: redactEntities(intent) }, async () => {
-        customer = customerEmail ? await d.commerce.customer(customerEmail) : undefined;
-        // A shipping question about a place searches and answers for its country ("Ontario" → Canada); one that
-        // names no place is about where the customer lives.
-        if (intent.intent === 'shipping_question') destination = destinationOf(req.message) ?? destinationOfCountry(customer?.country);
-        const k = await this.gather(req.message, masked, destination, intent, language, session, customer);
-        return {
-          value: k,
-          outputs: {
-            kb: k.kb.map((h) => `${h.source}#${h.heading}`),
-            orders: k.orders.map((o) => o.name),
-            products: k.products.map((p) => p.title),
-            notes: k.notes,
-          },
-        };
-      });
+      const facts = sessionFacts(session);
+      const { knowledge, destination } = await stage(
+        AGENTS.knowledge,
+        'retrieve',
+        { intent: intent.intent, entities: redactEntities(intent) },
+        async () => {
+          const r = await d.agents.retrieve({ message: req.message, masked, intent, language, session: facts }, contextId);
+          const k = r.knowledge;
+          return {
+            value: r,
+            outputs: {
+              kb: k.kb.map((h) => `${h.source}#${h.heading}`),
+              orders: k.orders.map((o) => o.name),
+              products: k.products.map((p) => p.title),
+              notes: k.notes,
+            },
+          };
+        },
+      );
+      const customer = knowledge.customer;
 
       let returnDecision: ReturnDecision | undefined;
       if ((intent.intent === 'return_request' || intent.intent === 'exchange_request') && knowledge.orders[0]) {
@@ -150,30 +139,33 @@ export class Pipeline {
       }
 
       const escalation = await stage(AGENTS.escalation, 'decide', { intent: intent.intent, sentiment: intent.sentiment }, async () => {
-        const decision = decideEscalation({ message: req.message, intent, orders: knowledge.orders, returnDecision }, d.escalation);
-        if (decision.escalate) await this.openTicket(decision, session, req, intent, customer);
+        const decision = await d.agents.decide({ message: req.message, intent, orders: knowledge.orders, returnDecision, session: facts, customer }, contextId);
+        if (decision.ticketId) session.ticketId = decision.ticketId;
         return { value: decision, outputs: decision, reasoning: decision.escalate ? `rule ${decision.reason}` : 'no rule matched' };
       });
 
-      const reply = await stage(AGENTS.response, 'generate', { intent: intent.intent, language }, () => {
-        const r: ComposedReply = d.response.compose({
-          language,
-          intent,
-          knowledge,
-          escalation,
-          shop: d.shop,
-          customer,
-          now: this.now(),
-          previousIntent: session.previousIntent,
-          returnDecision,
-          destination,
-        });
+      const reply = await stage(AGENTS.response, 'generate', { intent: intent.intent, language }, async () => {
+        const r = await d.agents.compose(
+          {
+            language,
+            intent,
+            knowledge,
+            escalation,
+            shop: d.shop,
+            customer,
+            now: this.now().toISOString(),
+            previousIntent: session.previousIntent,
+            returnDecision,
+            destination,
+          },
+          contextId,
+        );
         return { value: r, outputs: { awaiting: r.awaiting ?? null, chars: r.text.length } };
       });
 
       const factParts = factPartsOf(knowledge, returnDecision, escalation, d.shop, customer, req.message);
-      const checked = await stage(AGENTS.critic, 'validate_output', { chars: reply.text.length }, () => {
-        const r = d.critic.outputGuardrail(reply.text, { facts: factParts.join('\n'), factParts, customerEmail });
+      const checked = await stage(AGENTS.critic, 'validate_output', { chars: reply.text.length }, async () => {
+        const r = await d.agents.validateOutput({ reply: reply.text, factParts, customerEmail }, contextId);
         return { value: r, outputs: { is_safe: !r.tripwireTriggered, threats: r.info.categories }, reasoning: r.info.reason };
       });
 
@@ -210,73 +202,6 @@ export class Pipeline {
       ORDER_INTENTS.has(previous) && orderNumbers.length > 0 && (!ORDER_INTENTS.has(intent.intent) || CORRECTION.test(foldText(message)));
     if (answersUs || correctsOrder) return { ...intent, intent: previous, confidence: Math.max(intent.confidence, 0.9) };
     return intent;
-  }
-
-  private async gather(
-    message: string,
-    masked: string,
-    destination: Destination | undefined,
-    intent: IntentResult,
-    language: Language,
-    session: Session,
-    customer?: Customer,
-  ): Promise<KnowledgeResult> {
-    const { d } = this;
-    const notes: string[] = [];
-    let kb: KbHit[] = [];
-    if (destination) {
-      const place = DESTINATIONS[destination];
-      const hits = d.kb.search(`${masked} ${place.label[language]}`, { k: 8, language });
-      kb = [...hits.filter((h) => place.kb.test(h.heading)), ...hits.filter((h) => !place.kb.test(h.heading))].slice(0, 3);
-    } else if (!NO_KB_INTENTS.has(intent.intent)) {
-      kb = d.kb.search(masked, { k: 3, language });
-    }
-    let orders: Order[] = [];
-    if (ORDER_INTENTS.has(intent.intent)) {
-      const number = intent.entities.orderNumbers[0] ?? session.orderNumber;
-      const owner = session.customerEmail ?? session.statedEmail;
-      if (number) {
-        const order = await d.commerce.orderByNumber(number);
-        if (!owner) notes.push('needs_verification');
-        // An order that is not the customer's is reported as not found: never confirm someone else's order.
-        else if (!order || order.email.toLowerCase() !== owner) notes.push('order_not_found');
-        else orders = [order];
-      } else if (session.customerEmail) {
-        orders = (await d.commerce.ordersByEmail(session.customerEmail))
-          .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-          .slice(0, 3);
-        if (orders.length === 0) notes.push('no_orders');
-      } else {
-        notes.push('anonymous');
-      }
-    }
-    let products = intent.entities.products.length > 0 ? d.catalog.byTitle(intent.entities.products) : [];
-    if (products.length === 0 && PRODUCT_INTENTS.has(intent.intent)) products = d.catalog.search(message, 3);
-    if (!customer && session.customerEmail) notes.push('customer_not_found');
-    return { kb, orders, products, customer, tickets: [], notes };
-  }
-
-  private async openTicket(decision: EscalationDecision, session: Session, req: ChatRequest, intent: IntentResult, customer?: Customer): Promise<void> {
-    if (session.ticketId) {
-      decision.ticketId = session.ticketId;
-      return;
-    }
-    const email = session.customerEmail ?? session.statedEmail;
-    try {
-      const ticket = await this.d.helpdesk.createTicket({
-        subject: `[${decision.priority}] ${decision.reason?.replace(/_/g, ' ')} — ${intent.intent.replace(/_/g, ' ')}`,
-        comment: [`Customer message (${intent.language}):`, req.message, '', `Intent: ${intent.intent} (${round(intent.confidence)})`, `Session: ${session.id}`].join('\n'),
-        priority: decision.priority ?? 'normal',
-        tags: ['mac', `reason_${decision.reason}`, `intent_${intent.intent}`, `lang_${intent.language}`],
-        requester: email ? { email, name: customer ? `${customer.firstName} ${customer.lastName}`.trim() : undefined } : undefined,
-        group: decision.team,
-      });
-      decision.ticketId = String(ticket.id);
-      session.ticketId = decision.ticketId;
-    } catch (err) {
-      decision.ticketId = null;
-      decision.ticketError = `ticket could not be created: ${(err as Error).message}`.slice(0, 200);
-    }
   }
 
   private finish(
@@ -359,6 +284,10 @@ export function factPartsOf(
   return [...parts.filter((p) => p !== undefined).map((p) => JSON.stringify(p)), message].map((p) =>
     p.replace(/(\d{4}-\d{2}-\d{2})T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?/g, '$1'),
   );
+}
+
+function sessionFacts(s: Session): SessionFacts {
+  return { id: s.id, orderNumber: s.orderNumber, customerEmail: s.customerEmail, statedEmail: s.statedEmail, ticketId: s.ticketId };
 }
 
 function redactEntities(intent: IntentResult): Record<string, unknown> {

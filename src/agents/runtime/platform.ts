@@ -15,6 +15,8 @@ import { loadShop } from '../integrations/shop-data.js';
 import { ShopifyClient } from '../integrations/shopify.js';
 import { ZendeskClient } from '../integrations/zendesk.js';
 import { createIntentAgent } from '../intent/agent.js';
+import { createKnowledgeAgent } from '../knowledge/agent.js';
+import { createEscalationAgent } from '../escalation/agent.js';
 import { Catalog } from '../knowledge/catalog.js';
 import { HashedNgramEmbedder } from '../knowledge/embed.js';
 import { openKnowledgeBase } from '../knowledge/store.js';
@@ -22,6 +24,8 @@ import { maskPii, tokenizePii } from '../pii/redact.js';
 import { SqlitePiiVault } from '../pii/vault.js';
 import { createResponseAgent } from '../response/agent.js';
 import { createSqliteBus } from './bus.js';
+import { AgentClient, serveAllAgents } from './services.js';
+import { inprocTransport } from './transport.js';
 import type { KbHit, Language, Order } from './contracts.js';
 import { Pipeline, rmaFor } from './pipeline.js';
 import type { Commerce } from './ports.js';
@@ -155,23 +159,18 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
       return rma;
     };
 
-    const pipeline = new Pipeline({
+    const transport = inprocTransport();
+    closers.push(() => transport.close());
+    await serveAllAgents(transport, {
       critic: createCriticAgent(),
       intent,
+      knowledge: createKnowledgeAgent({ kb: { search: (q, opts) => kbResults.get(q, opts) }, catalog, commerce }),
+      escalation: createEscalationAgent({ helpdesk: zendesk, config: o.escalation }),
       response: createResponseAgent(),
-      kb: { search: (q, opts) => kbResults.get(q, opts) },
-      catalog,
-      commerce,
-      helpdesk: zendesk,
-      pii,
-      bus,
-      sessions,
-      tracer: tracing.tracer,
-      shop,
-      escalation: o.escalation,
-      issueRma,
-      now: o.now,
+      analytics,
     });
+    const agents = new AgentClient(transport);
+    const pipeline = new Pipeline({ agents, pii, bus, sessions, tracer: tracing.tracer, shop, issueRma, now: o.now });
 
     // A bounded number of conversations in flight: beyond it, requests queue instead of interleaving, so the
     // turns already running (waiting on Shopify or Zendesk) are not starved by the newcomers' CPU work.
@@ -184,7 +183,7 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
       while (inFlight.activeCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     });
     const gateway = await startGateway(
-      { chat: (req) => inFlight(() => pipeline.handle(req)), bus, ready: () => true, analyticsSummary: () => analytics.summary(), log },
+      { chat: (req) => inFlight(() => pipeline.handle(req)), bus, ready: () => true, analyticsSummary: () => agents.analyticsSummary(), log },
       { port: o.port, host: o.host },
     );
     closers.push(() => gateway.close());

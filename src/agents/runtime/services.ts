@@ -1,0 +1,138 @@
+// What each agent serves on the transport (its actions) and the typed client the pipeline calls them through.
+// The same handlers run whether the transport is inproc (one process) or NATS (one container per agent).
+import type { AnalyticsSummary } from '../analytics/agent.js';
+import type { EscalationAgent } from '../escalation/agent.js';
+import type { KnowledgeAgent } from '../knowledge/agent.js';
+import type {
+  ComposedReply,
+  ComposeRequest,
+  EscalateRequest,
+  EscalationDecision,
+  GuardrailResult,
+  InputThreat,
+  IntentResult,
+  Language,
+  OutputThreat,
+  RetrieveReply,
+  RetrieveRequest,
+} from './contracts.js';
+import { AGENTS, LANGUAGES } from './contracts.js';
+import type { CriticAgent, IntentAgent, ResponseAgent } from './ports.js';
+import type { AgentHandler, AgentTransport } from './transport.js';
+
+/** The response generator serves each language under its own name: one container per language on Azure. */
+export function responseAgentName(language: Language): string {
+  return `${AGENTS.response}-${language}`;
+}
+
+export interface ValidateInputRequest {
+  text: string;
+  customerEmail?: string;
+}
+
+export interface ValidateOutputRequest {
+  reply: string;
+  factParts: string[];
+  customerEmail?: string;
+}
+
+export function criticActions(critic: CriticAgent): Record<string, AgentHandler> {
+  return {
+    validate_input: (d) => {
+      const r = d as ValidateInputRequest;
+      return critic.inputGuardrail(r.text, { customerEmail: r.customerEmail });
+    },
+    validate_output: (d) => {
+      const r = d as ValidateOutputRequest;
+      return critic.outputGuardrail(r.reply, { facts: r.factParts.join('\n'), factParts: r.factParts, customerEmail: r.customerEmail });
+    },
+    refusal: (d) => ({ text: critic.refusal((d as { language: Language }).language) }),
+  };
+}
+
+export function intentActions(intent: IntentAgent): Record<string, AgentHandler> {
+  return {
+    classify: (d) => {
+      const r = d as { text: string; language?: Language };
+      return intent.classify(r.text, { language: r.language });
+    },
+  };
+}
+
+export function knowledgeActions(knowledge: KnowledgeAgent): Record<string, AgentHandler> {
+  return { retrieve: (d) => knowledge.retrieve(d as RetrieveRequest) };
+}
+
+export function escalationActions(escalation: EscalationAgent): Record<string, AgentHandler> {
+  return { decide: (d) => escalation.decide(d as EscalateRequest) };
+}
+
+export function responseActions(response: ResponseAgent): Record<string, AgentHandler> {
+  return {
+    compose: (d) => {
+      const r = d as ComposeRequest;
+      return response.compose({ ...r, now: new Date(r.now) });
+    },
+  };
+}
+
+export function analyticsActions(analytics: { summary(): AnalyticsSummary }): Record<string, AgentHandler> {
+  return { summary: () => analytics.summary() };
+}
+
+/** Serves every agent on one transport: the inproc platform. */
+export async function serveAllAgents(
+  t: AgentTransport,
+  a: {
+    critic: CriticAgent;
+    intent: IntentAgent;
+    knowledge: KnowledgeAgent;
+    escalation: EscalationAgent;
+    response: ResponseAgent;
+    analytics: { summary(): AnalyticsSummary };
+  },
+): Promise<void> {
+  await t.serve(AGENTS.critic, criticActions(a.critic));
+  await t.serve(AGENTS.intent, intentActions(a.intent));
+  await t.serve(AGENTS.knowledge, knowledgeActions(a.knowledge));
+  await t.serve(AGENTS.escalation, escalationActions(a.escalation));
+  for (const language of LANGUAGES) await t.serve(responseAgentName(language), responseActions(a.response));
+  await t.serve(AGENTS.analytics, analyticsActions(a.analytics));
+}
+
+/** The agents as the pipeline sees them: typed calls over the transport, each tagged with the conversation. */
+export class AgentClient {
+  constructor(private readonly t: AgentTransport) {}
+
+  validateInput(req: ValidateInputRequest, contextId: string): Promise<GuardrailResult<InputThreat>> {
+    return this.t.call(AGENTS.critic, 'validate_input', req, contextId);
+  }
+
+  validateOutput(req: ValidateOutputRequest, contextId: string): Promise<GuardrailResult<OutputThreat>> {
+    return this.t.call(AGENTS.critic, 'validate_output', req, contextId);
+  }
+
+  async refusal(language: Language, contextId: string): Promise<string> {
+    return (await this.t.call<{ text: string }>(AGENTS.critic, 'refusal', { language }, contextId)).text;
+  }
+
+  classify(req: { text: string; language?: Language }, contextId: string): Promise<IntentResult> {
+    return this.t.call(AGENTS.intent, 'classify', req, contextId);
+  }
+
+  retrieve(req: RetrieveRequest, contextId: string): Promise<RetrieveReply> {
+    return this.t.call(AGENTS.knowledge, 'retrieve', req, contextId);
+  }
+
+  decide(req: EscalateRequest, contextId: string): Promise<EscalationDecision> {
+    return this.t.call(AGENTS.escalation, 'decide', req, contextId);
+  }
+
+  compose(req: ComposeRequest, contextId: string): Promise<ComposedReply> {
+    return this.t.call(responseAgentName(req.language), 'compose', req, contextId);
+  }
+
+  analyticsSummary(): Promise<AnalyticsSummary> {
+    return this.t.call(AGENTS.analytics, 'summary', {}, 'analytics');
+  }
+}
