@@ -17,6 +17,7 @@
 // flow above; another realm gets the anonymous token request of the distribution spec (`GET realm?service&scope`).
 import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
+import pRetry, { AbortError } from 'p-retry';
 import { PreconditionError, UserError } from '../errors.js';
 
 /** The Entra ID scope exchanged for registry tokens (the Azure SDKs' default audience, valid in every cloud). */
@@ -248,10 +249,14 @@ export class RegistryClient {
     throw new UserError(`${registryHost} answered ${new URL(url).pathname} with HTTP ${res.status}: ${detail}.`);
   }
 
-  /** One request with retries on 429/5xx and network errors (Retry-After honoured, at most 10 s). */
+  /**
+   * One request, tried RETRIES more times (p-retry) when it gets no answer or a 429/5xx: after the answer's Retry-After
+   * (at most 10 s), else after 250 ms, 500 ms, 1 s. The last 429/5xx is handed back as it is; no answer at all becomes
+   * a UserError naming the reason.
+   */
   private async request(method: string, url: string, init: { headers?: Record<string, string>; body?: string }, what: string): Promise<Response> {
     const requestId = randomUUID();
-    for (let attempt = 0; ; attempt++) {
+    const attempt = async (n: number): Promise<Response> => {
       let res: Response;
       try {
         res = await fetch(url, {
@@ -262,20 +267,45 @@ export class RegistryClient {
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
         });
       } catch (err) {
-        if (attempt < RETRIES) {
-          await sleep(backoff(attempt));
-          continue;
+        if (n > RETRIES) {
+          throw new AbortError(
+            new UserError(`Cannot reach the registry for ${what} (${new URL(url).origin}): ${networkReason(err)}.`, 'Check the registry name (images.registry in mac.yaml) and your network.'),
+          );
         }
-        throw new UserError(`Cannot reach the registry for ${what} (${new URL(url).origin}): ${networkReason(err)}.`, 'Check the registry name (images.registry in mac.yaml) and your network.');
+        throw new Unanswered(err);
       }
-      if ((res.status === 429 || res.status >= 500) && attempt < RETRIES) {
-        await res.body?.cancel();
-        await sleep(retryAfter(res.headers.get('retry-after')) ?? backoff(attempt));
-        continue;
-      }
+      if ((res.status === 429 || res.status >= 500) && n <= RETRIES) throw new Busy(res);
       if (method === 'HEAD') await res.body?.cancel();
       return res;
-    }
+    };
+    return pRetry(attempt, {
+      retries: RETRIES,
+      // The waits are onFailedAttempt's (a Retry-After is not something p-retry's own schedule can follow).
+      minTimeout: 0,
+      maxTimeout: 0,
+      onFailedAttempt: async (err) => {
+        if (err instanceof Busy) {
+          await err.response.body?.cancel();
+          await sleep(retryAfter(err.response.headers.get('retry-after')) ?? backoff(err.attemptNumber - 1));
+        } else {
+          await sleep(backoff(err.attemptNumber - 1));
+        }
+      },
+    });
+  }
+}
+
+/** A request that got no answer (DNS, connection, TLS, timeout): tried again. */
+class Unanswered extends Error {
+  constructor(readonly reason: unknown) {
+    super('no answer');
+  }
+}
+
+/** A 429 or 5xx answer: tried again while tries remain. */
+class Busy extends Error {
+  constructor(readonly response: Response) {
+    super(`HTTP ${response.status}`);
   }
 }
 

@@ -1,9 +1,11 @@
 // src/azure/registry.ts against the ACR part of the HTTPS Azure fake, with the real credential of
 // src/azure/credential.ts (EnvironmentCredential only: a service principal from AZURE_* variables, never IMDS).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCredential } from '../../src/azure/credential.js';
 import { ACR_AAD_SCOPE, imageExists, missingImages, parseBearerChallenge, parseImageRef } from '../../src/azure/registry.js';
-import { PreconditionError } from '../../src/errors.js';
+import { PreconditionError, UserError } from '../../src/errors.js';
 import { registryHost, registryState } from '../fakes/azure/acr.js';
 import { on, startAzureFake, type AzureFake } from '../fakes/azure/server.js';
 import { blockNonLoopback, type NetworkGuard } from '../setup/no-network.js';
@@ -94,6 +96,49 @@ describe('imageExists against the registry', () => {
     fake.faults.push({ match: on('HEAD', /\/manifests\//), status: 429, headers: { 'Retry-After': '0' } });
     expect(await imageExists(host, 'mac/knowledge-retrieval', TAG, credential())).toBe(true);
     expect(fake.requests.filter((r) => r.method === 'HEAD').map((r) => r.status)).toEqual([429, 401, 200]);
+  });
+
+  it('a registry that keeps failing is tried four times, and the operator is told its last answer', async () => {
+    fake.faults.push(
+      { match: on('HEAD', /\/manifests\//), status: 503, headers: { 'Retry-After': '0' }, times: 3 },
+      { match: on('HEAD', /\/manifests\//), status: 429, headers: { 'Retry-After': '0' } },
+    );
+    const err = await imageExists(host, 'mac/knowledge-retrieval', TAG, credential()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toBe(`Unexpected answer from ${host} for ${host}/mac/knowledge-retrieval:${TAG}: HTTP 429.`);
+    expect(fake.requests.filter((r) => r.method === 'HEAD').map((r) => r.status)).toEqual([503, 503, 503, 429]);
+  });
+
+  it('an answer that is not 429 or 5xx is not asked again', async () => {
+    fake.faults.push({ match: on('HEAD', /\/manifests\//), status: 400 });
+    const err = await imageExists(host, 'mac/knowledge-retrieval', TAG, credential()).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/HTTP 400\.$/);
+    expect(fake.requests.filter((r) => r.method === 'HEAD').map((r) => r.status)).toEqual([400]);
+  });
+
+  it('a registry that never answers is tried four times (250 ms, 500 ms, 1 s apart), then named with the reason', async () => {
+    const connections: number[] = [];
+    const hangUp = createServer((req) => {
+      connections.push(Date.now());
+      req.socket.destroy();
+    });
+    await new Promise<void>((resolve) => hangUp.listen(0, '127.0.0.1', resolve));
+    const { port } = hangUp.address() as AddressInfo;
+    try {
+      const err = await imageExists(`127.0.0.1:${port}`, 'mac/intent-classifier', TAG, credential(), { baseUrl: `http://127.0.0.1:${port}` }).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as UserError).message).toMatch(new RegExp(`^Cannot reach the registry for 127\\.0\\.0\\.1:${port}/mac/intent-classifier:${TAG} \\(http://127\\.0\\.0\\.1:${port}\\): \\S`));
+      expect((err as UserError).suggestion).toMatch(/images\.registry/);
+      expect(connections).toHaveLength(4);
+      const gaps = connections.slice(1).map((t, i) => t - connections[i]!);
+      expect(gaps[0]).toBeGreaterThanOrEqual(240);
+      expect(gaps[2]).toBeGreaterThanOrEqual(990);
+    } finally {
+      hangUp.closeAllConnections();
+      await new Promise((resolve) => hangUp.close(resolve));
+    }
   });
 
   it('an identity without AcrPull is a precondition error that names the role', async () => {

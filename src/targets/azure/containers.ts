@@ -28,7 +28,7 @@ import {
 } from '@azure/arm-containerinstance';
 import { FailedError, UserError } from '../../errors.js';
 import type { LogLine, ProcessStatus, Progress } from '../target.js';
-import pRetry from 'p-retry';
+import pRetry, { AbortError } from 'p-retry';
 
 /** Tag holding the hash of the spec a group was deployed from. */
 export const SPEC_HASH_TAG = 'mac-spec-hash';
@@ -500,54 +500,56 @@ export class ContainerDeployer {
   }
 
   /**
-   * Drives a long-running operation to its end: one poll per interval; a poll that fails transiently (after the
-   * pipeline's own retries) resumes from the state saved before it; an initial request that fails transiently is
-   * sent again. The operation's own failure (status Failed) is thrown as is.
+   * Drives a long-running operation to its end: one poll per interval. A poll that fails transiently (after the
+   * pipeline's own retries) is retried by resuming the operation from the state saved before it; an initial request
+   * that fails transiently is sent again. Each step may fail `attempts` times in a row. The operation's own failure
+   * (status Failed) and the last transient error are thrown as they are.
    */
   private async runOperation<T>(start: (resumeFrom?: string) => Promise<Poller<T>>): Promise<T | undefined> {
     const deadline = performance.now() + this.operationTimeoutMs;
-    let poller: Poller<T> | undefined;
-    let saved: string | undefined;
-    let failures = 0;
-    for (;;) {
-      try {
-        if (!poller) {
-          poller = await start(saved);
-        } else {
-          await sleep(this.pollMs);
-          await poller.poll();
+    const overdue = (): void => {
+      if (performance.now() > deadline) throw new Error(`the operation did not finish within ${Math.round(this.operationTimeoutMs / 1000)} s`);
+    };
+    let poller = await this.transient((attempt) => {
+      if (attempt > 1) overdue();
+      return start();
+    });
+    while (!poller.isDone()) {
+      overdue();
+      const saved = poller.toString();
+      const polling = poller;
+      poller = await this.transient(async (attempt) => {
+        if (attempt > 1) {
+          overdue();
+          return start(saved);
         }
-        failures = 0;
-        if (poller.isDone()) break;
-        saved = poller.toString();
-      } catch (err) {
-        if (!isTransient(err) || ++failures >= this.attempts) throw err;
-        poller = undefined;
-        await sleep(this.backoff(failures));
-      }
-      if (performance.now() > deadline) {
-        throw new Error(`the operation did not finish within ${Math.round(this.operationTimeoutMs / 1000)} s`);
-      }
+        await sleep(this.pollMs);
+        await polling.poll();
+        return polling;
+      });
     }
     const state = poller.getOperationState();
     if (state.status !== 'succeeded') throw state.error ?? new Error(`the operation ended ${state.status}`);
     return poller.getResult();
   }
 
-  /** Runs a call again when it fails transiently (429, 5xx, network) after the pipeline's own retries. */
-  private transient<T>(call: () => Promise<T>): Promise<T> {
-    return pRetry(call, {
-      retries: this.attempts - 1,
-      factor: 2,
-      minTimeout: this.backoffMs,
-      maxTimeout: this.maxBackoffMs,
-      randomize: false,
-      shouldRetry: (err) => isTransient(err),
-    });
-  }
-
-  private backoff(failures: number): number {
-    return Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (failures - 1));
+  /**
+   * Runs a call again when it fails transiently (429, 5xx, network) after the pipeline's own retries: `attempts` tries
+   * in all, 1 s, 2 s, 4 s … (at most 30 s) apart. Any other error, and the last try's, is thrown as it is.
+   */
+  private transient<T>(call: (attempt: number) => Promise<T>): Promise<T> {
+    return pRetry(
+      async (attempt) => {
+        try {
+          return await call(attempt);
+        } catch (err) {
+          if (attempt < this.attempts && isTransient(err)) throw err;
+          // Not p-retry's choice of error (its most frequent message): this one, unwrapped.
+          throw new AbortError(err as Error);
+        }
+      },
+      { retries: this.attempts - 1, factor: 2, minTimeout: this.backoffMs, maxTimeout: this.maxBackoffMs, randomize: false },
+    );
   }
 
   private async getOrUndefined(name: string): Promise<ContainerGroup | undefined> {

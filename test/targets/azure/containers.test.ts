@@ -405,6 +405,45 @@ describe('ContainerDeployer.deploy', () => {
     // Only one PUT per group: the operation was resumed, not started again.
     expect(putsIn()).toHaveLength(9);
   });
+
+  it('gives up on an operation after as many failed tries in a row as allowed, resuming (never re-sending) it in between', async () => {
+    ci.provisioningDelayMs = 300;
+    // maxRetries 1: the pipeline tries each poll twice, the deployer 1 + 2 = 3 times in a row, so 6 failed polls.
+    let seen = 0;
+    const natsOp = (req: FakeRequest): boolean =>
+      req.path.includes('/operations/') && ci.operations.find((o) => req.path.endsWith(o.id))?.group === 'ci-nats' && ++seen > 1;
+    fake.faults.push({ match: natsOp, status: 503, times: Infinity });
+
+    const err = (await deployer({ retry: { maxRetries: 1, retryDelayInMs: 10, maxRetryDelayInMs: 40 } })
+      .deploy(release('1.4.0', 'a1b2c3d'), progress)
+      .catch((e: unknown) => e)) as ContainerDeployError;
+    expect(err).toBeInstanceOf(ContainerDeployError);
+    expect(err.failed.map((f) => f.name)).toEqual(['ci-nats']);
+    // The operator sees the service's last answer, as is.
+    expect(err.failed[0]?.reason).toMatch(/^503\b/);
+    expect(fake.requests.filter((r) => r.fault && r.path.includes('/operations/'))).toHaveLength(6);
+    expect(putsIn().filter((p) => p.group === 'ci-nats')).toHaveLength(1);
+    expect(lines.some((l) => /^ci-nats: Creating → Failed \(\d+\.\ds\): 503\b/.test(l))).toBe(true);
+  });
+
+  it('does not send a refused PUT again: a 4xx is the group\'s failure at once', async () => {
+    fake.faults.push({ match: on('PUT', /\/containerGroups\/ci-nats$/i), status: 400, times: Infinity });
+    const err = (await deployer()
+      .deploy(release('1.4.0', 'a1b2c3d'), progress)
+      .catch((e: unknown) => e)) as ContainerDeployError;
+    expect(err.failed.map((f) => f.name)).toEqual(['ci-nats']);
+    expect(err.failed[0]?.reason).toMatch(/^400\b/);
+    expect(fake.requests.filter((r) => r.method === 'PUT' && /ci-nats$/.test(r.path))).toHaveLength(1);
+  });
+
+  it('stops waiting for an operation after operationTimeoutMs, naming the limit', async () => {
+    ci.provisioningDelayMs = 5_000;
+    const specs = release('1.4.0', 'a1b2c3d').filter((s) => s.agent === 'nats');
+    const err = (await deployer({ operationTimeoutMs: 1_000 })
+      .deploy(specs, progress)
+      .catch((e: unknown) => e)) as ContainerDeployError;
+    expect(err.failed).toEqual([{ name: 'ci-nats', reason: 'the operation did not finish within 1 s' }]);
+  });
 });
 
 describe('ContainerDeployer status, logs, restart and remove', () => {
