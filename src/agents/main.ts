@@ -1,16 +1,19 @@
-// Process entrypoint of the runtime: `node dist/agents/main.js --role platform|integrations --state-dir DIR`.
-// The launch settings, secrets included, arrive as one JSON document on stdin — never in argv or the environment —
-// so `ps` and /proc show nothing sensitive. The process records itself in <state>/run/<role>.json once it serves,
-// logs one line per event to stdout (the launcher points it at <state>/logs/<role>.log), and stops cleanly on
-// SIGTERM/SIGINT.
+// Process entrypoint of the runtime, in two forms:
+//  - `node dist/agents/main.js --role platform|integrations --state-dir DIR` (the local target): the launch settings,
+//    secrets included, arrive as one JSON document on stdin — never in argv or the environment — so `ps` and /proc
+//    show nothing sensitive. The process records itself in <state>/run/<role>.json once it serves.
+//  - `node dist/agents/main.js --agent <name> --state-dir DIR` (a container, e.g. on Azure Container Instances): one
+//    agent, its settings from the environment the container group sets (container-settings.ts; secrets are secure
+//    environment values there), talking to the other agents over NATS (runtime/agent-process.ts).
+// Either way it logs one line per event to stdout and stops cleanly on SIGTERM/SIGINT.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROLES, runFile, type Launch, type Role, type RunRecord } from './launch.js';
 import { SqliteBackups, scheduleBackups } from './runtime/backups.js';
 
-function log(role: Role, level: 'info' | 'warn' | 'error', message: string): void {
-  process.stdout.write(`${new Date().toISOString()} ${level} ${role} ${message}\n`);
+function log(who: string, level: 'info' | 'warn' | 'error', message: string): void {
+  process.stdout.write(`${new Date().toISOString()} ${level} ${who} ${message}\n`);
 }
 
 async function readStdin(): Promise<string> {
@@ -60,15 +63,23 @@ async function start(role: Role, stateDir: string, launch: Launch): Promise<{ ur
   };
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { role: { type: 'string' }, 'state-dir': { type: 'string' } } });
-  const role = values.role as Role;
-  const stateDir = values['state-dir'];
-  if (!ROLES.includes(role) || !stateDir) {
-    process.stderr.write('usage: main.js --role integrations|platform --state-dir DIR  (launch settings as JSON on stdin)\n');
-    process.exitCode = 2;
-    return;
-  }
+function stopOn(signals: NodeJS.Signals[], who: string, close: () => Promise<void>): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(who, 'info', `${signal}: stopping`);
+    try {
+      await close();
+      log(who, 'info', 'stopped');
+    } finally {
+      process.exit(0);
+    }
+  };
+  for (const s of signals) process.on(s, () => void stop(s));
+}
+
+async function runRole(role: Role, stateDir: string): Promise<void> {
   let launch: Launch;
   try {
     launch = JSON.parse(await readStdin()) as Launch;
@@ -79,25 +90,37 @@ async function main(): Promise<void> {
   const running = await start(role, stateDir, launch);
   await writeRecord(stateDir, { role, pid: process.pid, releaseId: launch.releaseId, startedAt: new Date().toISOString(), urls: running.urls });
   log(role, 'info', `ready (release ${launch.releaseId}, pid ${process.pid})`);
+  stopOn(['SIGTERM', 'SIGINT'], role, async () => {
+    await running.close();
+    await rm(runFile(stateDir, role), { force: true });
+  });
+}
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(role, 'info', `${signal}: stopping`);
-    try {
-      await running.close();
-      await rm(runFile(stateDir, role), { force: true });
-      log(role, 'info', 'stopped');
-    } finally {
-      process.exit(0);
-    }
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+async function runAgent(agent: string, stateDir: string): Promise<void> {
+  const [{ agentSettingsFromEnv }, { startAgent }] = await Promise.all([import('./container-settings.js'), import('./runtime/agent-process.js')]);
+  const settings = agentSettingsFromEnv(agent, process.env);
+  const running = await startAgent(settings, stateDir, (line) => log(agent, 'info', line));
+  log(agent, 'info', `ready (${Object.entries(running.urls).map(([k, v]) => `${k} ${v}`).join(', ')}, pid ${process.pid})`);
+  stopOn(['SIGTERM', 'SIGINT'], agent, () => running.close());
+}
+
+const USAGE =
+  'usage: main.js --role integrations|platform --state-dir DIR   (launch settings as JSON on stdin)\n' +
+  '       main.js --agent <agent-name> --state-dir DIR           (settings from the environment: NATS_URL, PORT, …)\n';
+
+let who = 'runtime';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { role: { type: 'string' }, agent: { type: 'string' }, 'state-dir': { type: 'string' } } });
+  const stateDir = values['state-dir'];
+  who = values.agent ?? values.role ?? who;
+  if (stateDir && values.agent && !values.role) return runAgent(values.agent, stateDir);
+  if (stateDir && ROLES.includes(values.role as Role) && !values.agent) return runRole(values.role as Role, stateDir);
+  process.stderr.write(USAGE);
+  process.exitCode = 2;
 }
 
 main().catch((err: Error) => {
-  log((process.argv.includes('platform') ? 'platform' : 'integrations') as Role, 'error', `failed to start: ${err.message}`);
+  log(who, 'error', `failed to start: ${err.message}`);
   process.exit(1);
 });

@@ -6,6 +6,7 @@ import type { EventBus } from '../runtime/bus.js';
 import type { ChatRequest, ChatResponse } from '../runtime/contracts.js';
 import { SHOPIFY_TOPICS, ZENDESK_EVENTS } from '../runtime/events.js';
 import { RateLimiter } from '../runtime/sessions.js';
+import { AgentCallError } from '../runtime/transport.js';
 import { validateChatRequest } from './validate.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -42,6 +43,12 @@ export async function startGateway(deps: GatewayDeps, opts: { port: number; host
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof HttpError) return send(res, err.status, { error: err.message, ...err.extra });
+      // An agent that is not running or not answering (distributed deployment): the platform is degraded, not broken.
+      if (err instanceof AgentCallError && (err.code === 'no_agent' || err.code === 'timeout')) {
+        deps.log?.(`gateway: ${err.message}`);
+        res.setHeader('Retry-After', '5');
+        return send(res, 503, { error: 'an agent is not answering; please try again shortly' });
+      }
       deps.log?.(`gateway error: ${(err as Error).stack ?? String(err)}`);
       send(res, 500, { error: 'internal error' });
     });

@@ -8,7 +8,8 @@ import type { Commerce } from './ports.js';
 
 type Entry = { value: Promise<Order | Order[] | Customer | undefined> };
 
-export function cachedCommerce(inner: Commerce, bus: EventBus, ttlMs = 60_000): Commerce & { clear(): void } {
+/** `subscriber` names the bus subscriptions (one per subject family: on JetStream each name is a durable consumer). */
+export function cachedCommerce(inner: Commerce, bus: EventBus, ttlMs = 60_000, subscriber = 'commerce-cache'): Commerce & { clear(): void } {
   const cache = new LRUCache<string, Entry>({ max: 20_000, ttl: ttlMs });
   // The promise is cached, so concurrent questions about the same customer share one round trip.
   const memo = <T extends Order | Order[] | Customer>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> => {
@@ -20,9 +21,7 @@ export function cachedCommerce(inner: Commerce, bus: EventBus, ttlMs = 60_000): 
     return value;
   };
   // Any order or customer change may alter several keys (an order belongs to an email): drop them all.
-  bus.subscribe('events.shopify.orders.>', 'commerce-cache', () => cache.clear());
-  bus.subscribe('events.shopify.refunds.>', 'commerce-cache', () => cache.clear());
-  bus.subscribe('events.shopify.customers.>', 'commerce-cache', () => cache.clear());
+  for (const family of ['orders', 'refunds', 'customers']) bus.subscribe(`events.shopify.${family}.>`, `${subscriber}-${family}`, () => cache.clear());
   return {
     orderByNumber: (n) => memo(`order:${n}`, () => inner.orderByNumber(n)),
     ordersByEmail: async (email) => (await memo(`orders:${email.toLowerCase()}`, () => inner.ordersByEmail(email))) ?? [],

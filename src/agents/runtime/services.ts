@@ -25,6 +25,26 @@ export function responseAgentName(language: Language): string {
   return `${AGENTS.response}-${language}`;
 }
 
+/** The agents of a distributed deployment: one process (container group) each. */
+export const DEPLOYED_AGENTS = [
+  AGENTS.intent,
+  AGENTS.knowledge,
+  'response-generator-en',
+  'response-generator-fr',
+  'response-generator-es',
+  AGENTS.escalation,
+  AGENTS.analytics,
+  AGENTS.critic,
+] as const;
+export type DeployedAgent = (typeof DEPLOYED_AGENTS)[number];
+
+/** Every agent answers `ping`: how the front door knows the agents it calls are there. */
+const ping: AgentHandler = () => ({ ok: true });
+
+export function serveAgent(t: AgentTransport, agent: string, actions: Record<string, AgentHandler>): Promise<void> {
+  return t.serve(agent, { ...actions, ping });
+}
+
 export interface ValidateInputRequest {
   text: string;
   customerEmail?: string;
@@ -92,12 +112,12 @@ export async function serveAllAgents(
     analytics: { summary(): AnalyticsSummary };
   },
 ): Promise<void> {
-  await t.serve(AGENTS.critic, criticActions(a.critic));
-  await t.serve(AGENTS.intent, intentActions(a.intent));
-  await t.serve(AGENTS.knowledge, knowledgeActions(a.knowledge));
-  await t.serve(AGENTS.escalation, escalationActions(a.escalation));
-  for (const language of LANGUAGES) await t.serve(responseAgentName(language), responseActions(a.response));
-  await t.serve(AGENTS.analytics, analyticsActions(a.analytics));
+  await serveAgent(t, AGENTS.critic, criticActions(a.critic));
+  await serveAgent(t, AGENTS.intent, intentActions(a.intent));
+  await serveAgent(t, AGENTS.knowledge, knowledgeActions(a.knowledge));
+  await serveAgent(t, AGENTS.escalation, escalationActions(a.escalation));
+  for (const language of LANGUAGES) await serveAgent(t, responseAgentName(language), responseActions(a.response));
+  await serveAgent(t, AGENTS.analytics, analyticsActions(a.analytics));
 }
 
 /** The agents as the pipeline sees them: typed calls over the transport, each tagged with the conversation. */
@@ -130,6 +150,11 @@ export class AgentClient {
 
   compose(req: ComposeRequest, contextId: string): Promise<ComposedReply> {
     return this.t.call(responseAgentName(req.language), 'compose', req, contextId);
+  }
+
+  /** Resolves when the agent answers within `timeoutMs`. */
+  async ping(agent: string, timeoutMs = 2_000): Promise<void> {
+    await this.t.call(agent, 'ping', {}, 'ping', { timeoutMs });
   }
 
   analyticsSummary(): Promise<AnalyticsSummary> {

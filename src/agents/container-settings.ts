@@ -1,0 +1,117 @@
+// The settings of one agent in a container (`main.js --agent <name>`): read from the environment the azure target
+// gives each container group (src/targets/azure/target.ts), secrets among them as secure environment values. A
+// missing or malformed setting is named with what was expected; a value is never quoted (it may be a secret).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LANGUAGES, type Language } from './runtime/contracts.js';
+import { DEPLOYED_AGENTS, type DeployedAgent } from './runtime/services.js';
+
+export interface AgentSettings {
+  agent: DeployedAgent;
+  port: number;
+  natsUrl: string;
+  environment?: string;
+  languages: Language[];
+  policy?: Record<string, unknown>;
+  /** The shop's data folder (shop.json, kb/); default: the demo shop shipped in the image. */
+  dataDir: string;
+  kbDir?: string;
+  shopify?: { baseUrl: string; accessToken: string };
+  zendesk?: { baseUrl: string; email: string; apiToken: string };
+  ga4?: { measurementId: string; apiSecret: string };
+  /** 32-byte key of the PII token vault (intent-classifier, which hosts the conversations). */
+  piiVaultKey?: Buffer;
+}
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+/** The packaged demo shop: <package>/data/demo-shop, from dist/agents or src/agents alike. */
+export const PACKAGED_SHOP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'demo-shop');
+
+/** Which integrations each agent calls. */
+const NEEDS: Partial<Record<DeployedAgent, ('shopify' | 'zendesk')[]>> = {
+  'intent-classifier': ['shopify'],
+  'knowledge-retrieval': ['shopify'],
+  'escalation-handler': ['zendesk'],
+};
+
+export function agentSettingsFromEnv(agent: string, env: NodeJS.ProcessEnv): AgentSettings {
+  if (!(DEPLOYED_AGENTS as readonly string[]).includes(agent)) {
+    throw new SettingsError(`--agent: no agent named "${agent}"; expected one of ${DEPLOYED_AGENTS.join(', ')}`);
+  }
+  const name = agent as DeployedAgent;
+  if (env.AGENT_NAME && env.AGENT_NAME !== name) throw new SettingsError(`AGENT_NAME is "${env.AGENT_NAME}" but --agent is "${name}"; they must agree`);
+  const transport = env.MAC_TRANSPORT ?? 'nats';
+  if (transport !== 'nats') throw new SettingsError(`MAC_TRANSPORT: one agent per process needs "nats" (got "${transport}")`);
+  const natsUrl = required(env, 'NATS_URL', 'the NATS server, e.g. nats://10.0.1.4:4222');
+  if (!/^(nats|tls|wss?):\/\//.test(natsUrl.split(',')[0]!.trim())) throw new SettingsError('NATS_URL: expected a nats:// (or tls://) URL');
+
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError('PORT: expected a port number 0-65535');
+  const languages = (env.MAC_LANGUAGES ?? LANGUAGES.join(','))
+    .split(',')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const unknown = languages.filter((l) => !(LANGUAGES as readonly string[]).includes(l));
+  if (languages.length === 0 || unknown.length > 0) throw new SettingsError(`MAC_LANGUAGES: expected a comma-separated list of ${LANGUAGES.join(', ')}`);
+
+  let policy: Record<string, unknown> | undefined;
+  if (env.MAC_SHOP_POLICY) {
+    try {
+      policy = JSON.parse(env.MAC_SHOP_POLICY) as Record<string, unknown>;
+    } catch {
+      throw new SettingsError('MAC_SHOP_POLICY: expected a JSON object of shop policy overrides');
+    }
+    if (!policy || typeof policy !== 'object' || Array.isArray(policy)) throw new SettingsError('MAC_SHOP_POLICY: expected a JSON object of shop policy overrides');
+  }
+
+  const settings: AgentSettings = {
+    agent: name,
+    port,
+    natsUrl,
+    environment: env.MAC_ENVIRONMENT,
+    languages: languages as Language[],
+    policy,
+    dataDir: env.MAC_DATA_DIR ?? PACKAGED_SHOP_DIR,
+    kbDir: env.MAC_KB_DIR,
+  };
+  const needs = NEEDS[name] ?? [];
+  if (needs.includes('shopify')) {
+    settings.shopify = {
+      baseUrl: url(env, 'SHOPIFY_URL', "the shop's Shopify Admin URL, e.g. https://my-shop.myshopify.com"),
+      accessToken: required(env, 'SHOPIFY_API_TOKEN', 'the Shopify Admin API token (Key Vault secret shopify-api-token)'),
+    };
+  }
+  if (needs.includes('zendesk')) {
+    settings.zendesk = {
+      baseUrl: url(env, 'ZENDESK_URL', 'the Zendesk account URL, e.g. https://my-shop.zendesk.com'),
+      email: required(env, 'ZENDESK_EMAIL', "the Zendesk agent's email the API token belongs to"),
+      apiToken: required(env, 'ZENDESK_API_TOKEN', 'the Zendesk API token (Key Vault secret zendesk-api-token)'),
+    };
+  }
+  if (name === 'analytics-processor' && env.GA4_MEASUREMENT_ID && env.GA4_API_SECRET) {
+    settings.ga4 = { measurementId: env.GA4_MEASUREMENT_ID, apiSecret: env.GA4_API_SECRET };
+  }
+  if (name === 'intent-classifier' && env.MAC_PII_VAULT_KEY) {
+    if (!/^[0-9a-f]{64}$/i.test(env.MAC_PII_VAULT_KEY)) throw new SettingsError('MAC_PII_VAULT_KEY: expected 64 hex digits (a 32-byte key)');
+    settings.piiVaultKey = Buffer.from(env.MAC_PII_VAULT_KEY, 'hex');
+  }
+  return settings;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string, what: string): string {
+  const v = env[name]?.trim();
+  if (!v) throw new SettingsError(`${name} is not set: expected ${what}`);
+  return v;
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, what: string): string {
+  const v = required(env, name, what);
+  if (!/^https?:\/\/[^\s/]+/.test(v)) throw new SettingsError(`${name}: expected ${what}`);
+  return v.replace(/\/+$/, '');
+}
