@@ -36,7 +36,7 @@ export const PACKAGED_SHOP_DIR = path.resolve(path.dirname(fileURLToPath(import.
 /** Which integrations each agent calls. */
 const NEEDS: Partial<Record<DeployedAgent, ('shopify' | 'zendesk')[]>> = {
   'intent-classifier': ['shopify'],
-  'knowledge-retrieval': ['shopify'],
+  'knowledge-retrieval': ['shopify', 'zendesk'],
   'escalation-handler': ['zendesk'],
 };
 

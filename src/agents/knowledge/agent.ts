@@ -2,7 +2,7 @@
 // customer, their orders (by number or by email, never someone else's), the products the message is about and, for
 // a shipping question, the destination it names.
 import type { Customer, Intent, KbHit, KnowledgeResult, Language, Order, RetrieveReply, RetrieveRequest } from '../runtime/contracts.js';
-import type { Commerce, KnowledgeSearch } from '../runtime/ports.js';
+import type { Commerce, Helpdesk, KnowledgeSearch } from '../runtime/ports.js';
 import type { Catalog } from './catalog.js';
 import { DESTINATIONS, destinationOf, destinationOfCountry, type Destination } from './destinations.js';
 
@@ -15,7 +15,8 @@ export interface KnowledgeAgent {
   retrieve(req: RetrieveRequest): Promise<RetrieveReply>;
 }
 
-export function createKnowledgeAgent(d: { kb: KnowledgeSearch; catalog: Catalog; commerce: Commerce }): KnowledgeAgent {
+/** `helpdesk`: where the customer's tickets are looked up. */
+export function createKnowledgeAgent(d: { kb: KnowledgeSearch; catalog: Catalog; commerce: Commerce; helpdesk?: Helpdesk }): KnowledgeAgent {
   function searchKb(masked: string, intent: Intent, language: Language, destination: Destination | undefined): KbHit[] {
     if (destination) {
       const place = DESTINATIONS[destination];

@@ -98,11 +98,12 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
 
     const transport = inprocTransport();
     closers.push(() => transport.close());
+    const zendesk = new ZendeskClient(live.zendesk);
     await serveAllAgents(transport, {
       critic: createCriticAgent(),
       intent,
-      knowledge: createKnowledgeAgent({ kb, catalog, commerce }),
-      escalation: createEscalationAgent({ helpdesk: new ZendeskClient(live.zendesk), config: o.escalation }),
+      knowledge: createKnowledgeAgent({ kb, catalog, commerce, helpdesk: zendesk }),
+      escalation: createEscalationAgent({ helpdesk: zendesk, config: o.escalation }),
       response: createResponseAgent(),
       analytics,
     });
