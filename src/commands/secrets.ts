@@ -446,7 +446,7 @@ async function printList(r: SecretsListResult, deps: Deps, versions: boolean): P
     io.out(
       io.table(r.secrets, [
         { header: 'name', value: (s) => s.name },
-        { header: 'versions', value: (s) => s.versionCount, align: 'right' },
+        { header: 'versions', value: (s) => s.versionCount ?? '-', align: 'right' },
         { header: 'current', value: (s) => s.currentVersion ?? '-' },
         { header: 'age', value: (s) => (s.ageMs === undefined ? '-' : formatAge(s.ageMs)), align: 'right' },
         { header: 'status', value: (s) => statusText(s, deps) },

@@ -115,35 +115,30 @@ export class KeyVaultStore implements SecretStore {
     }
   }
 
+  /**
+   * Names and the current version's metadata, from the listing alone: its pages are the only requests, whatever the
+   * number of secrets. Key Vault's list items name no version and count none, so `currentVersion`, `versionCount` and
+   * `createdAt` (of the first version) are left out; `versions(name)` has them, one secret at a time.
+   */
   async list(): Promise<SecretInfo[]> {
     const client = await this.sdk();
-    const names: string[] = [];
+    const infos: SecretInfo[] = [];
     try {
       for await (const props of client.listPropertiesOfSecrets()) {
         // Secrets backing Key Vault certificates belong to the certificate, not to mac.
-        if (!props.managed) names.push(props.name);
+        if (props.managed) continue;
+        infos.push({
+          name: props.name,
+          // A list item carries its current version's attributes: `created` is when that version was written.
+          updatedAt: props.createdOn ?? props.updatedOn ?? new Date(0),
+          ...(props.contentType ? { contentType: props.contentType } : {}),
+          tags: withoutOrder(props.tags ?? {}),
+        });
       }
     } catch (err) {
       throw this.explain(err, 'list the secrets');
     }
-    names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const infos: SecretInfo[] = [];
-    for (const name of names) {
-      const versions = await this.versions(name);
-      const first = versions[0];
-      const current = versions[versions.length - 1];
-      if (!first || !current) continue;
-      infos.push({
-        name,
-        currentVersion: current.version,
-        createdAt: first.createdAt,
-        updatedAt: current.createdAt,
-        versionCount: versions.length,
-        ...(current.contentType ? { contentType: current.contentType } : {}),
-        tags: { ...current.tags },
-      });
-    }
-    return infos;
+    return infos.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async versions(name: string): Promise<SecretVersion[]> {

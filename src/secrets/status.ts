@@ -15,7 +15,8 @@ export interface SecretStatus {
   present: boolean;
   description?: string;
   currentVersion?: string;
-  versionCount: number;
+  /** Absent where the store's listing does not count versions (Key Vault) and versions were not asked for. */
+  versionCount?: number;
   createdAt?: Date;
   updatedAt?: Date;
   /** Age of the current version in milliseconds, at `now`. */
@@ -34,19 +35,24 @@ export async function secretsStatus(
   const rows: SecretStatus[] = [];
   for (const s of stored) {
     const known = knownSecret(s.name);
+    const versions = options.versions ? await store.versions(s.name) : undefined;
+    // The versions, when read, say what a listing may not (Key Vault's names no version and counts none).
+    const currentVersion = s.currentVersion ?? versions?.at(-1)?.version;
+    const versionCount = s.versionCount ?? versions?.length;
+    const createdAt = s.createdAt ?? versions?.[0]?.createdAt;
     rows.push({
       name: s.name,
       known: Boolean(known),
       required: known ? isRequired(known, env) : false,
       present: true,
       ...(known ? { description: known.description } : {}),
-      currentVersion: s.currentVersion,
-      versionCount: s.versionCount,
-      createdAt: s.createdAt,
+      ...(currentVersion !== undefined ? { currentVersion } : {}),
+      ...(versionCount !== undefined ? { versionCount } : {}),
+      ...(createdAt ? { createdAt } : {}),
       updatedAt: s.updatedAt,
       ageMs: Math.max(0, now.getTime() - s.updatedAt.getTime()),
       tags: s.tags,
-      ...(options.versions ? { versions: await store.versions(s.name) } : {}),
+      ...(versions ? { versions } : {}),
     });
   }
   for (const known of KNOWN_SECRETS) {

@@ -25,15 +25,20 @@ export interface SecretVersion {
   tags: Record<string, string>;
 }
 
+/**
+ * A secret as `list()` gives it. A store whose listing does not say (Key Vault: a list item names no version and
+ * counts none) leaves out `currentVersion`, `createdAt` and `versionCount` rather than ask once per secret;
+ * `versions(name)` has them.
+ */
 export interface SecretInfo {
   name: string;
   /** The id of the current (newest) version. */
-  currentVersion: string;
+  currentVersion?: string;
   /** When the first version was written. */
-  createdAt: Date;
+  createdAt?: Date;
   /** When the current version was written: the age that rotation policy looks at. */
   updatedAt: Date;
-  versionCount: number;
+  versionCount?: number;
   contentType?: string;
   tags: Record<string, string>;
 }

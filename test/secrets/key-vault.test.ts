@@ -109,13 +109,34 @@ describe('KeyVaultStore', () => {
     const list = await s.list();
     expect(list.map((x) => x.name)).toEqual(['azure-openai-api-key', 'mailchimp-api-key', 'zendesk-api-token']);
     // A version written by another tool (no order tag) keeps its own created date.
-    expect(list[0]).toMatchObject({ versionCount: 1, tags: {}, updatedAt: new Date('2025-01-01T00:00:00Z') });
+    expect(list[0]).toEqual({ name: 'azure-openai-api-key', tags: {}, updatedAt: new Date('2025-01-01T00:00:00Z') });
+    // The current version's metadata; Key Vault's list items name no version and count none.
     const z = list.find((x) => x.name === 'zendesk-api-token');
-    expect(z).toMatchObject({ currentVersion: current.version, versionCount: 2, contentType: 'text/plain', tags: { source: 'env:Z' } });
-    expect(z?.createdAt.getTime()).toBeLessThanOrEqual(z?.updatedAt.getTime() ?? 0);
+    expect(z).toEqual({ name: 'zendesk-api-token', contentType: 'text/plain', tags: { source: 'env:Z' }, updatedAt: current.createdAt });
     const text = JSON.stringify(list);
     for (const v of values) expect(text).not.toContain(v);
-    expect(new Set(fake.requests.map((r) => r.route))).toEqual(new Set(['keyvault secrets list', 'keyvault secret versions']));
+    expect(new Set(fake.requests.map((r) => r.route))).toEqual(new Set(['keyvault secrets list']));
+  });
+
+  it('listing N secrets costs the listing\'s pages and nothing per secret', async () => {
+    const s = store();
+    await s.set('zendesk-api-token', 'first');
+    await s.set('zendesk-api-token', 'second', { contentType: 'text/plain', tags: { source: 'env:Z' } });
+    for (let i = 0; i < 39; i++) seedSecret(vault, `other-secret-${String(i).padStart(2, '0')}`, `v${i}`, { tags: { n: String(i) } });
+    fake.reset();
+    const list = await s.list();
+    expect(list).toHaveLength(40);
+    // 40 items, 25 a page: two pages, and no request about any one secret.
+    const vaultRequests = fake.requests.filter((r) => r.route?.startsWith('keyvault'));
+    expect(vaultRequests.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual(['GET keyvault secrets list 200', 'GET keyvault secrets list 200']);
+    expect(list.find((x) => x.name === 'other-secret-07')?.tags).toEqual({ n: '7' });
+    const stored = vault.secrets.get('zendesk-api-token')?.versions.at(-1);
+    expect(list.find((x) => x.name === 'zendesk-api-token')).toEqual({
+      name: 'zendesk-api-token',
+      contentType: 'text/plain',
+      tags: { source: 'env:Z' },
+      updatedAt: new Date((stored?.attributes.created ?? 0) * 1000),
+    });
   });
 
   it('rollback writes the previous value again as a NEW version, tagged with where it came from', async () => {
@@ -200,7 +221,8 @@ describe('KeyVaultStore', () => {
     }
     expect(await s.get('zendesk-api-token')).toBe('b');
     expect(await s.get('zendesk-api-token', v1.version)).toBe('a');
-    expect((await s.list()).map((x) => [x.name, x.versionCount])).toEqual([
+    const names = (await s.list()).map((x) => x.name);
+    expect(await Promise.all(names.map(async (name) => [name, (await s.versions(name)).length]))).toEqual([
       ['mailchimp-api-key', 3],
       ['sendgrid-api-key', 3],
       ['twilio-auth-token', 3],
@@ -341,11 +363,18 @@ describe('mac secrets on an azure environment (Key Vault)', () => {
     const doc = JSON.parse(list.stdout) as {
       target: string;
       store: { kind: string; location: string; ok: boolean };
-      secrets: { name: string; present: boolean; currentVersion?: string; versionCount: number }[];
+      secrets: { name: string; present: boolean; currentVersion?: string; versionCount?: number }[];
     };
     expect(doc.target).toBe('azure');
     expect(doc.store).toEqual({ kind: 'azure-key-vault', location: keyVaultUrl(fake), ok: true });
-    expect(doc.secrets.find((s) => s.name === 'shopify-api-token')).toMatchObject({ present: true, currentVersion: setDoc.version, versionCount: 1 });
+    const listed = doc.secrets.find((s) => s.name === 'shopify-api-token');
+    expect(listed).toMatchObject({ present: true, ageSeconds: expect.any(Number) as unknown });
+    // Key Vault's listing names no version: --versions reads them.
+    expect(listed).not.toHaveProperty('versionCount');
+    const withVersions = await mac(['-e', 'prod', 'secrets', 'list', '--versions', '--json']);
+    expect(withVersions.code, withVersions.stderr).toBe(0);
+    const versionsDoc = JSON.parse(withVersions.stdout) as typeof doc;
+    expect(versionsDoc.secrets.find((s) => s.name === 'shopify-api-token')).toMatchObject({ present: true, currentVersion: setDoc.version, versionCount: 1 });
 
     const audit = await mac(['-e', 'prod', 'secrets', 'audit', '--json']);
     expect(audit.code, audit.stderr).toBe(0);
@@ -355,7 +384,7 @@ describe('mac secrets on an azure environment (Key Vault)', () => {
     const carriers = mentioning(token);
     expect(carriers.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual(['PUT keyvault secret set 200']);
     expect(JSON.stringify({ ...carriers[0], body: undefined })).not.toContain(token);
-    for (const run of [set, list, audit]) expect(run.stdout + run.stderr).not.toContain(token);
+    for (const run of [set, list, withVersions, audit]) expect(run.stdout + run.stderr).not.toContain(token);
     expect(fake.requests.filter((r) => r.route === 'entra token').every((r) => !JSON.stringify(r).includes(fake.clientSecret))).toBe(true);
     expect(fake.unmatched()).toEqual([]);
   });
