@@ -135,6 +135,14 @@ const azureEnvironment = z.strictObject({
     .describe("where the platform's gateway answers (health, readiness, smoke); default: https://<app_gateway_public_ip output>"),
   images: imagesSchema,
   cloud: cloudSchema,
+  integrations: z
+    .strictObject({
+      shopifyUrl: httpsUrl.describe("the shop's Shopify Admin URL, e.g. https://my-shop.myshopify.com"),
+      zendeskUrl: httpsUrl.describe('the Zendesk account URL, e.g. https://my-shop.zendesk.com'),
+      zendeskEmail: email.describe("the Zendesk agent's email the API token belongs to"),
+    })
+    .optional()
+    .describe('where the agents reach Shopify and Zendesk (their tokens live in Key Vault)'),
 });
 
 export const environmentSchema = z.discriminatedUnion('target', [localEnvironment, azureEnvironment], {
