@@ -6,7 +6,8 @@
 // Each step reads first and writes only what differs, so a re-run sends no write at all and reports every step as
 // already there. The account name is derived from the subscription id (stable across runs and machines), checked
 // with the name-availability API before creating, and can be overridden; a name recorded in backend.hcl for the same
-// subscription wins over the derived one, so an override sticks without repeating the flag.
+// subscription wins over the derived one, so an override sticks without repeating the flag. The account holds every
+// environment's state, each in its own blob: `<env>.tfstate` (see stateKey).
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,8 +19,6 @@ import { PreconditionError, UsageError, UserError } from '../errors.js';
 
 export const STATE_RESOURCE_GROUP = 'tfstate-rg';
 export const STATE_CONTAINER = 'tfstate';
-/** The key templates/terraform/phase4_prod/providers.tf puts in its backend block. */
-export const DEFAULT_STATE_KEY = 'phase4-prod.tfstate';
 export const BACKEND_FILE = 'backend.hcl';
 export const RETENTION_DAYS = 30;
 
@@ -113,6 +112,7 @@ export async function bootstrapState(clients: BootstrapClients, opts: BootstrapO
   const backendFile = path.join(opts.terraformDir, BACKEND_FILE);
   const existingText = await readText(backendFile);
   const recorded = existingText === undefined ? {} : parseBackendConfig(existingText);
+  const key = stateKey(opts.environment, recorded, await readSettings(opts.backendSettingsFile));
   let accountName = opts.storageAccount;
   if (accountName !== undefined && !isValidAccountName(accountName)) {
     throw new UsageError(
@@ -156,7 +156,7 @@ export async function bootstrapState(clients: BootstrapClients, opts: BootstrapO
     resourceGroup: group,
     storageAccount: accountName,
     container: STATE_CONTAINER,
-    key: await stateKey(opts.terraformDir),
+    key,
     ...metadataHost(opts.armEndpoint),
   };
   await run('backend config', backendFile, () => writeIfChanged(backendFile, existingText, renderBackendConfig(backend, opts.environment)));
@@ -290,11 +290,16 @@ async function ensureContainer(
   return { status: 'created', detail: `in ${account}, no public access` };
 }
 
-/** The state key of the stack's backend block (providers.tf), else the templates' default. */
-export async function stateKey(terraformDir: string): Promise<string> {
-  const text = await readText(path.join(terraformDir, 'providers.tf'));
-  const block = text && /backend\s+"azurerm"\s*\{([^}]*)\}/.exec(text)?.[1];
-  return (block && /^\s*key\s*=\s*"([^"]+)"/m.exec(block)?.[1]) || DEFAULT_STATE_KEY;
+/**
+ * The state blob of an environment: `<environment>.tfstate`, so that environments sharing the state account (all of
+ * a subscription's do) never share a state. An environment bootstrapped before keeps the key its backend files
+ * record — .mac/<env>/terraform-backend.json, else a backend.hcl written for this same environment (one written for
+ * another environment sharing the terraformDir is not this one's) — so no existing state is left behind.
+ */
+export function stateKey(environment: string, backendHcl: Record<string, string> & { environment?: string }, settings: Record<string, string>): string {
+  if (settings.key) return settings.key;
+  if (backendHcl.key && backendHcl.environment === environment) return backendHcl.key;
+  return `${environment}.tfstate`;
 }
 
 /** The partial backend configuration for `terraform init -backend-config=backend.hcl`. Holds no secret. */
@@ -336,11 +341,28 @@ async function writeIfChanged(
   return existing === undefined ? { status: 'created', detail: 'written' } : { status: 'updated', detail: 'rewritten' };
 }
 
-/** The `name = "value"` attributes of a backend.hcl (enough to read back what renderBackendConfig wrote). */
-export function parseBackendConfig(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
+/**
+ * The `name = "value"` attributes of a backend.hcl (enough to read back what renderBackendConfig wrote), and the
+ * environment its header names.
+ */
+export function parseBackendConfig(text: string): Record<string, string> & { environment?: string } {
+  const out: Record<string, string> & { environment?: string } = {};
   for (const m of text.matchAll(/^\s*([a-z_]+)\s*=\s*"([^"]*)"\s*$/gm)) out[m[1]!] = m[2]!;
+  const header = /^# Terraform state backend of environment "([^"]+)"/m.exec(text)?.[1];
+  if (header) out.environment = header;
   return out;
+}
+
+/** The settings of an earlier bootstrap (.mac/<env>/terraform-backend.json); empty when there are none. */
+async function readSettings(file: string | undefined): Promise<Record<string, string>> {
+  const text = file === undefined ? undefined : await readText(file);
+  if (text === undefined) return {};
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, string>) : {};
+  } catch {
+    throw new UserError(`${file} is not JSON.`, 'It is written by mac infra bootstrap: fix it, or delete it and run mac infra bootstrap again.');
+  }
 }
 
 function metadataHost(armEndpoint: string): { metadataHost?: string } {

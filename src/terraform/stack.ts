@@ -1,6 +1,12 @@
 // An azure environment's Terraform root module (its terraformDir) driven the way `mac infra` and the azure target's
 // provision both need: resolve and check the directory and the binary, init with the saved backend settings, plan to
 // .mac/<env>/tfplan (owner-only), summarize, apply exactly that plan, save the non-sensitive outputs.
+//
+// Environments may share a terraformDir (the default, terraform/phase4_prod, is every environment's), while each has
+// its own state (.mac/<env>/terraform-backend.json's key, `<env>.tfstate`). Terraform remembers the backend it was
+// initialised with in its data directory, by default <terraformDir>/.terraform — shared, so the second environment's
+// init would stop at "Backend configuration changed", and a command that skips init would read the other's state.
+// So each environment has its own data directory, .mac/<env>/.terraform (TF_DATA_DIR).
 import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedEnvironment } from '../config/load.js';
@@ -86,19 +92,21 @@ export class TerraformStack {
         'Scaffold it with mac init, or set terraformDir in mac.yaml to your Terraform root module.',
       );
     }
-    const tf = new TerraformCli({ dir, runner: o.runner, env: terraformEnv(o.processEnv, env.config), lockTimeoutSeconds: o.lockTimeoutSeconds ?? 30 });
+    const tfEnv = { ...terraformEnv(o.processEnv, env.config), TF_DATA_DIR: dataDir(env) };
+    const tf = new TerraformCli({ dir, runner: o.runner, env: tfEnv, lockTimeoutSeconds: o.lockTimeoutSeconds ?? 30 });
     await tf.version();
     return new TerraformStack(env, dir, tf);
   }
 
   /** `terraform init` with .mac/<env>/terraform-backend.json's settings, then `extra` over them. */
   async init(extra: Record<string, string> = {}): Promise<void> {
+    await mkdir(this.env.stateDir, { recursive: true, mode: 0o700 });
     await this.tf.init({ backendConfig: { ...(await readTerraformBackendConfig(this.env.stateDir)), ...extra } });
   }
 
-  /** Whether the module was initialised here before (a local backend's outputs can be read without init). */
+  /** Whether the module was initialised for this environment before (a local backend's outputs can be read without init). */
   async initialised(): Promise<boolean> {
-    return Boolean(await stat(path.join(this.dir, '.terraform')).catch(() => undefined));
+    return Boolean(await stat(dataDir(this.env)).catch(() => undefined));
   }
 
   /**
@@ -143,4 +151,9 @@ export class TerraformStack {
   async forgetOutputs(): Promise<void> {
     await removeTerraformOutputs(this.env.stateDir);
   }
+}
+
+/** The environment's own Terraform data directory (TF_DATA_DIR): see the header. */
+function dataDir(env: ResolvedEnvironment): string {
+  return path.join(env.stateDir, '.terraform');
 }

@@ -1,7 +1,7 @@
 // `mac infra bootstrap` end to end: the real program (runCli) → DefaultAzureCredential (EnvironmentCredential from
 // AZURE_* env) + the real @azure/arm-resources and @azure/arm-storage clients → the HTTPS Azure fake. Assertions are on
 // what the SDK put on the wire (the fake's request log), what the fake now holds, and the files written.
-import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -32,7 +32,7 @@ beforeEach(async () => {
   restoreEnv = isolateAzureEnv();
   Object.assign(process.env, credentialEnv());
   await writeFile(path.join(dir, 'mac.yaml'), macYaml());
-  // The stack as `mac init` scaffolds it: the backend block whose key backend.hcl must repeat.
+  // The stack as `mac init` scaffolds it: the partial backend block that backend.hcl completes.
   await mkdir(path.join(dir, 'terraform/phase4_prod'), { recursive: true });
   await copyFile(path.join(TEMPLATES, 'providers.tf'), path.join(dir, 'terraform/phase4_prod/providers.tf'));
 });
@@ -64,6 +64,14 @@ function macYaml(): string {
     `      armEndpoint: ${fake.url}`,
     `      authorityHost: ${fake.url}`,
     '      keyVaultDnsSuffix: vault.localhost',
+    '  staging:',
+    '    target: azure',
+    `    subscription: ${fake.subscriptionId}`,
+    '    region: westeurope',
+    '    cloud:',
+    `      armEndpoint: ${fake.url}`,
+    `      authorityHost: ${fake.url}`,
+    '      keyVaultDnsSuffix: vault.localhost',
     '  dev:',
     '    target: local',
     '',
@@ -73,6 +81,14 @@ function macYaml(): string {
 function bootstrap(...args: string[]) {
   return runCli(['-e', 'prod', 'infra', 'bootstrap', ...args], { cwd: dir, env: credentialEnv() });
 }
+
+async function bootstrapEnv(env: string): Promise<Doc> {
+  const run = await runCli(['-e', env, 'infra', 'bootstrap', '--json'], { cwd: dir, env: credentialEnv() });
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as Doc;
+}
+
+const settingsOf = async (env: string) => JSON.parse(await readFile(path.join(dir, '.mac', env, 'terraform-backend.json'), 'utf8')) as Record<string, string>;
 
 interface Doc {
   environment: string;
@@ -98,9 +114,9 @@ const writes = () => fake.requests.filter((r) => !['GET', 'HEAD'].includes(r.met
 const body = (r: LoggedRequest | undefined): unknown => JSON.parse(r?.body ?? 'null');
 const accountPath = (name: string) => `/subscriptions/${fake.subscriptionId}/resourceGroups/tfstate-rg/providers/Microsoft.Storage/storageAccounts/${name}`;
 
-function expectedBackendHcl(account: string): string {
+function expectedBackendHcl(account: string, env = 'prod', key = `${env}.tfstate`): string {
   return [
-    '# Terraform state backend of environment "prod", written by `mac infra bootstrap`.',
+    `# Terraform state backend of environment "${env}", written by \`mac infra bootstrap\`.`,
     '# Used as: terraform init -backend-config=backend.hcl',
     '# No secrets here: Terraform signs in to Azure AD from ARM_* environment variables (or az login / managed identity);',
     '# that identity needs the "Storage Blob Data Contributor" role on the storage account.',
@@ -108,7 +124,7 @@ function expectedBackendHcl(account: string): string {
     'resource_group_name  = "tfstate-rg"',
     `storage_account_name = "${account}"`,
     'container_name       = "tfstate"',
-    'key                  = "phase4-prod.tfstate"',
+    `key                  = "${key}"`,
     `metadata_host        = "127.0.0.1:${fake.port}"`,
     'use_azuread_auth     = true',
     '',
@@ -128,7 +144,7 @@ describe('mac infra bootstrap', () => {
       resourceGroup: 'tfstate-rg',
       storageAccount: account,
       container: 'tfstate',
-      key: 'phase4-prod.tfstate',
+      key: 'prod.tfstate',
       backendConfig: 'terraform/phase4_prod/backend.hcl',
       backendSettings: '.mac/prod/terraform-backend.json',
       changed: true,
@@ -195,7 +211,7 @@ describe('mac infra bootstrap', () => {
       resource_group_name: 'tfstate-rg',
       storage_account_name: account,
       container_name: 'tfstate',
-      key: 'phase4-prod.tfstate',
+      key: 'prod.tfstate',
       metadata_host: `127.0.0.1:${fake.port}`,
       use_azuread_auth: 'true',
     });
@@ -261,6 +277,43 @@ describe('mac infra bootstrap', () => {
     expect(again.storageAccount).toBe('contosotfstate01');
     expect(again.changed).toBe(false);
     expect(writes()).toEqual([]);
+  });
+
+  it('gives each environment its own state blob in the shared account, so two environments never share a state', async () => {
+    const account = stateAccountName(fake.subscriptionId);
+    const prod = await bootstrapEnv('prod');
+    const staging = await bootstrapEnv('staging');
+    expect([prod.storageAccount, prod.container, prod.key]).toEqual([account, 'tfstate', 'prod.tfstate']);
+    expect([staging.storageAccount, staging.container, staging.key]).toEqual([account, 'tfstate', 'staging.tfstate']);
+    expect((await settingsOf('prod')).key).toBe('prod.tfstate');
+    expect((await settingsOf('staging')).key).toBe('staging.tfstate');
+    // Both use the default terraformDir: its backend.hcl is the last bootstrapped environment's, and prod's key does
+    // not come from it.
+    expect(await readFile(path.join(dir, 'terraform/phase4_prod/backend.hcl'), 'utf8')).toBe(expectedBackendHcl(account, 'staging'));
+    const again = await bootstrapEnv('prod');
+    expect(again.key).toBe('prod.tfstate');
+    expect(again.steps.find((s) => s.name === '.mac/prod/terraform-backend.json')?.status).toBe('exists');
+  });
+
+  it('keeps the key an environment was bootstrapped with (its state is there), from its settings or its own backend.hcl', async () => {
+    const account = stateAccountName(fake.subscriptionId);
+    // Bootstrapped when every environment got phase4-prod.tfstate: the settings file records it.
+    await mkdir(path.join(dir, '.mac', 'prod'), { recursive: true });
+    await writeFile(
+      path.join(dir, '.mac', 'prod', 'terraform-backend.json'),
+      `${JSON.stringify({ subscription_id: fake.subscriptionId, resource_group_name: 'tfstate-rg', storage_account_name: account, container_name: 'tfstate', key: 'phase4-prod.tfstate' })}\n`,
+    );
+    expect((await bootstrapEnv('prod')).key).toBe('phase4-prod.tfstate');
+    expect((await settingsOf('prod')).key).toBe('phase4-prod.tfstate');
+    const hcl = path.join(dir, 'terraform/phase4_prod/backend.hcl');
+    expect(await readFile(hcl, 'utf8')).toBe(expectedBackendHcl(account, 'prod', 'phase4-prod.tfstate'));
+
+    // No settings file (a fresh checkout of a repository that keeps backend.hcl): backend.hcl written for prod counts…
+    await rm(path.join(dir, '.mac'), { recursive: true });
+    expect((await bootstrapEnv('prod')).key).toBe('phase4-prod.tfstate');
+    // … for prod only: staging starts its own state rather than take prod's.
+    await rm(path.join(dir, '.mac'), { recursive: true });
+    expect((await bootstrapEnv('staging')).key).toBe('staging.tfstate');
   });
 
   it('brings an existing account and blob service in line, keeping what it need not change', async () => {

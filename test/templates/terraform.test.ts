@@ -342,12 +342,12 @@ describe('providers.tf', () => {
     expect(tf.required_providers[0].azurerm).toEqual({ source: 'hashicorp/azurerm', version: '~> 3.80' });
   });
 
-  it('keeps remote state in azurerm with a partial config that mac infra bootstrap completes', () => {
+  it('keeps remote state in azurerm with a partial config that mac infra bootstrap completes (account and per-environment key)', () => {
     const backend = block(prod.files['providers.tf']!.terraform[0].backend, 'azurerm');
+    // No key here: one baked into the template would be every environment's, and they would share one state.
     expect(backend).toEqual({
       resource_group_name: 'tfstate-rg',
       container_name: 'tfstate',
-      key: 'phase4-prod.tfstate',
     });
     expect(prod.raw['providers.tf']).toMatch(/mac infra bootstrap/);
   });

@@ -9,12 +9,13 @@ terraform {
   }
 
   # Partial configuration: `mac infra bootstrap` creates the state account and
-  # writes storage_account_name into a backend config file passed to
-  # `terraform init -backend-config=...`, so no account name is baked in here.
+  # writes storage_account_name and key into a backend config file passed to
+  # `terraform init -backend-config=...`, so neither is baked in here. The key
+  # is one state blob per environment (<env>.tfstate): environments share the
+  # account, never a state.
   backend "azurerm" {
     resource_group_name = "tfstate-rg"
     container_name      = "tfstate"
-    key                 = "phase4-prod.tfstate"
   }
 }
 
