@@ -1,7 +1,7 @@
 // The platform distributed as it runs on Azure: eight processes of dist/agents/main.js --agent <name>, one per agent,
 // configured only through the environment a container group gets, talking over a real nats-server — against the
 // same answers as the one-process platform.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,53 +11,19 @@ import { startMockServers, type MockServers } from '../../src/agents/integration
 import { startPlatform, type RunningPlatform } from '../../src/agents/runtime/platform.js';
 import { DEPLOYED_AGENTS } from '../../src/agents/runtime/services.js';
 import { smokeOrder } from '../../src/deploy/smoke.js';
-import { demoShopDir, packageRoot } from '../../src/paths.js';
+import { demoShopDir } from '../../src/paths.js';
+import { RUNTIME_MAIN as MAIN, spawnAgent as spawnIn, until, type AgentProcess } from '../helpers/agent-process.js';
 import { hasNatsServer, noNatsServerReason, startNatsServer, type NatsServer } from '../helpers/nats.js';
 
-const MAIN = path.join(packageRoot, 'dist', 'agents', 'main.js');
 const SHOPIFY_TOKEN = 'shpat_0123456789abcdef0123456789abcdef';
 const ZENDESK_TOKEN = 'Zt0123456789abcdefghijABCDEFGHIJ01234567';
-
-interface AgentProcess {
-  child: ChildProcess;
-  output: string[];
-  ready: Promise<string>;
-}
-
-function spawnAgent(agent: string, env: Record<string, string>, stateDir: string): AgentProcess {
-  const child = spawn(process.execPath, [MAIN, '--agent', agent, '--state-dir', path.join(stateDir, agent)], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const ready = new Promise<string>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      output.push(d.toString());
-      const m = /ready \((?:gateway|health) (http:\/\/[^\s,]+)/.exec(output.join(''));
-      if (m) resolve(m[1]!);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
-    child.once('exit', (code) => reject(new Error(`${agent} exited (${code}): ${output.join('')}`)));
-  });
-  ready.catch(() => {});
-  return { child, output, ready };
-}
 
 async function chat(url: string, body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(new URL('/v1/chat', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const spawnAgent = (agent: string, env: Record<string, string>, stateDir: string) => spawnIn(agent, env, path.join(stateDir, agent));
 
 describe.skipIf(!hasNatsServer)('the platform as one process per agent over NATS', () => {
   let nats: NatsServer;
@@ -110,8 +76,7 @@ describe.skipIf(!hasNatsServer)('the platform as one process per agent over NATS
   }, 120_000);
 
   afterAll(async () => {
-    for (const a of agents.values()) a.child.kill('SIGTERM');
-    await Promise.all([...agents.values()].map((a) => (a.child.exitCode === null ? new Promise((r) => a.child.once('exit', r)) : undefined)));
+    await Promise.all([...agents.values()].map((a) => a.stop()));
     await watcher?.close();
     await inproc?.close();
     await mocks?.close();
@@ -184,8 +149,7 @@ describe.skipIf(!hasNatsServer)('the platform as one process per agent over NATS
 
   it('answers 503 with Retry-After, not a 500, while an agent it needs is down', async () => {
     const critic = agents.get('critic-supervisor')!;
-    critic.child.kill('SIGTERM');
-    await new Promise((r) => critic.child.once('exit', r));
+    await critic.stop();
     const res = await fetch(new URL('/v1/chat', gateway), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Hello' }) });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
