@@ -15,6 +15,7 @@
 //                that recreates the account; an apply while the old account still exists does not restore anything
 //                (create_mode and restore are ignore_changes: only read at creation).
 //   disarm()     removes the var file, so a later account re-creation starts empty instead of restoring a stale point.
+//   created()    how the account Terraform manages now was created (after a drill: Restore, from which point).
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TokenCredential } from '@azure/identity';
@@ -142,6 +143,29 @@ export class CosmosBackups implements BackupStore {
   /** Removes the armed restore: the next account creation starts empty. */
   async disarm(): Promise<void> {
     await rm(this.varFile, { force: true });
+  }
+
+  /**
+   * How the account Terraform now manages (the cosmos_account_name output) was created: after a drill's rebuild,
+   * createMode Restore from the armed source and timestamp. Undefined when Azure has no such account.
+   */
+  async created(): Promise<{ accountName: string; createMode: string; source?: string; timestamp?: string } | undefined> {
+    const { accountName, resourceGroup } = await this.account();
+    const { createCosmosClient, rfc3339 } = await import('../../azure/cosmos.js');
+    const client = await createCosmosClient(this.o.credential(), this.env.config.subscription, this.env.config.cloud.armEndpoint);
+    try {
+      const a = await client.databaseAccounts.get(resourceGroup, accountName);
+      const r = a.restoreParameters;
+      return {
+        accountName,
+        createMode: a.createMode ?? 'Default',
+        ...(r?.restoreSource ? { source: r.restoreSource } : {}),
+        ...(r?.restoreTimestampInUtc ? { timestamp: rfc3339(r.restoreTimestampInUtc) } : {}),
+      };
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+      throw err;
+    }
   }
 
   /** The account to capture, from the saved Terraform outputs. */

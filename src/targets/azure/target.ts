@@ -421,9 +421,11 @@ export class AzureTarget implements Target {
   /**
    * terraform destroy of the whole environment. The Key Vault goes into soft delete (recoverable for 90 days); the
    * Cosmos DB account and its data are deleted. keepData is refused: mac cannot yet destroy around the data.
+   * keepBackups (the DR drill): what outlives the resources stays — the recorded Cosmos DB restore points and an armed
+   * restore (Azure keeps the continuous backups of a deleted account), and the release journal the rebuild redeploys.
    */
   async destroy(p: Progress, o: { keepData: boolean; keepBackups?: boolean }): Promise<void> {
-    if (o.keepData || o.keepBackups) throw keepDataRefused(this.environment.name);
+    if (o.keepData) throw keepDataRefused(this.environment.name);
     const stack = await TerraformStack.open(this.environment, { runner: this.runner, processEnv: this.processEnv });
     p(`terraform init (${stack.dir})`);
     await stack.init();
@@ -440,12 +442,51 @@ export class AzureTarget implements Target {
     // which outlives the environment) stays for the next mac infra apply.
     const dir = this.environment.stateDir;
     const removed: string[] = [];
-    for (const name of [ROLLOUT_FILE, 'releases.jsonl']) {
+    for (const name of [ROLLOUT_FILE, ...(o.keepBackups ? [] : ['releases.jsonl'])]) {
       if (await stat(path.join(dir, name)).catch(() => undefined)) removed.push(name);
       await rm(path.join(dir, name), { force: true });
     }
     const kept = (await readdir(dir).catch(() => [] as string[])).filter((n) => n !== 'deploy.lock');
     p(`removed ${[path.basename(terraformOutputsPath(dir)), ...removed].join(', ')} from ${dir}${kept.length ? `; kept ${kept.join(', ')}` : ''}`);
+  }
+
+  // ---- what the DR drill reads ------------------------------------------------------------------------------------
+
+  /**
+   * The managed resource instances Terraform's state holds (refreshed, every module, tainted ones left out) and what a
+   * plan would change now: a plan saved and read with `terraform show -json` (its prior_state), then discarded.
+   * Nothing is applied.
+   */
+  async infrastructure(p: Progress): Promise<{ addresses: string[]; pending: { add: number; change: number; destroy: number } }> {
+    const stack = await TerraformStack.open(this.environment, { runner: this.runner, processEnv: this.processEnv });
+    await stack.init();
+    try {
+      const plan = await stack.plan({ onProgress: p });
+      const shown = (await stack.tf.showJson(plan.planFile)) as { prior_state?: { values?: { root_module?: StateModule } } };
+      const addresses = stateAddresses(shown.prior_state?.values?.root_module);
+      return { addresses, pending: { add: plan.add, change: plan.change, destroy: plan.destroy } };
+    } finally {
+      await stack.discardPlan();
+    }
+  }
+
+  /** The Key Vault's URL (mac.yaml's keyVaultUrl or the key_vault_uri output) and how to reach it, for the drill's recovery. */
+  async keyVaultAccess(): Promise<{ vaultUrl: string; credential: TokenCredential; keyVaultDnsSuffix: string; retry?: AzureTuning['retry']; pollIntervalMs?: number }> {
+    const { terraformKeyVaultUri } = await import('../../secrets/open.js');
+    const vaultUrl = this.config.keyVaultUrl ?? (await terraformKeyVaultUri(this.environment.stateDir));
+    if (!vaultUrl) {
+      throw new PreconditionError(
+        `${this.environment.name} has no keyVaultUrl in mac.yaml and no key_vault_uri output: mac cannot tell which Key Vault to recover secrets in.`,
+        `Run mac infra apply -e ${this.environment.name}, or set environments.${this.environment.name}.keyVaultUrl in mac.yaml.`,
+      );
+    }
+    return {
+      vaultUrl,
+      credential: this.credential,
+      keyVaultDnsSuffix: this.config.cloud.keyVaultDnsSuffix,
+      ...(this.tuning.retry ? { retry: this.tuning.retry } : {}),
+      ...(this.tuning.pollIntervalMs !== undefined ? { pollIntervalMs: this.tuning.pollIntervalMs } : {}),
+    };
   }
 
   // ---- helpers -----------------------------------------------------------------------------------------------------
@@ -596,6 +637,25 @@ function rolloutOutputs(v: Record<string, unknown>, env: AzureEnvironment): Roll
     ...(str('app_gateway_public_ip') ? { gatewayIp: str('app_gateway_public_ip') } : {}),
     agentIps: map('agent_private_ips'),
   };
+}
+
+interface StateModule {
+  resources?: { address: string; mode?: string; tainted?: boolean }[];
+  child_modules?: StateModule[];
+}
+
+/**
+ * Managed resource addresses of a `terraform show -json` module tree, sorted. A tainted instance (its creation failed
+ * part-way) does not count as there: the next apply replaces it.
+ */
+function stateAddresses(m: StateModule | undefined): string[] {
+  const out: string[] = [];
+  const walk = (mod: StateModule | undefined): void => {
+    for (const r of mod?.resources ?? []) if (r.mode !== 'data' && !r.tainted) out.push(r.address);
+    for (const c of mod?.child_modules ?? []) walk(c);
+  };
+  walk(m);
+  return out.sort();
 }
 
 function summarize(o: DeployOutcome): string {

@@ -3,7 +3,7 @@
 // fake's latest restorable timestamp, list returns the points, restore arms the next rebuild by writing the template
 // variables, and the target's terraform plan passes that file with -var-file (the real terraform binary on a
 // terraform_data stack, through a recording Runner).
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, resolveEnvironment } from '../../../src/config/load.js';
@@ -14,13 +14,15 @@ import { readTerraformOutputs, writeTerraformOutputs } from '../../../src/terraf
 import { COSMOS_RESTORE_VAR_FILE } from '../../../src/terraform/stack.js';
 import { COSMOS_RESTORE_POINTS_FILE } from '../../../src/targets/azure/cosmos-backups.js';
 import { openAzureTarget, type AzureTarget } from '../../../src/targets/azure/target.js';
+import { writeAzureProject } from '../../helpers/azure-project.js';
 import { tempDir } from '../../helpers/cli.js';
 import { cosmos } from '../../fakes/azure/cosmos.js';
 import { startAzureFake, type AzureFake } from '../../fakes/azure/server.js';
 import { blockNonLoopback, type NetworkGuard } from '../../setup/no-network.js';
 import { isolateAzureEnv } from '../../fakes/azure/process-env.js';
+import { fakeCredentialEnv } from '../../fakes/azure/sign-in.js';
+import { COSMOS_RESTORE_VARIABLES_HCL } from '../../helpers/cosmos-restore-hcl.js';
 import { hasTerraform } from '../../helpers/terraform.js';
-
 
 let fake: AzureFake;
 let guard: NetworkGuard;
@@ -43,12 +45,7 @@ beforeAll(async () => {
   guard = blockNonLoopback();
   fake = await startAzureFake();
   restoreEnv = isolateAzureEnv();
-  Object.assign(process.env, {
-    AZURE_TOKEN_CREDENTIALS: 'EnvironmentCredential',
-    AZURE_TENANT_ID: fake.tenantId,
-    AZURE_CLIENT_ID: fake.clientId,
-    AZURE_CLIENT_SECRET: fake.clientSecret,
-  });
+  Object.assign(process.env, fakeCredentialEnv(fake));
 });
 afterAll(async () => {
   await fake?.close();
@@ -62,27 +59,7 @@ beforeEach(async () => {
   n += 1;
   rg = `rg-mac-backups-${n}`;
   account = `cosmos-mac-prod-b${n}`;
-  await mkdir(path.join(dir, 'infra'), { recursive: true });
-  await writeFile(path.join(dir, 'infra', 'main.tf'), stack());
-  await writeFile(
-    path.join(dir, 'mac.yaml'),
-    [
-      'version: 1',
-      'environments:',
-      '  prod:',
-      '    target: azure',
-      `    subscription: ${fake.subscriptionId}`,
-      `    resourceGroup: ${rg}`,
-      '    terraformDir: infra',
-      `    gatewayUrl: ${fake.url}`,
-      '    cloud:',
-      `      armEndpoint: ${fake.url}`,
-      `      authorityHost: ${fake.url}`,
-      '',
-    ].join('\n'),
-  );
-  await mkdir(path.join(dir, '.mac', 'prod'), { recursive: true, mode: 0o700 });
-  await writeFile(path.join(dir, '.mac', 'prod', 'terraform-backend.json'), '{}\n');
+  await writeAzureProject(dir, fake, { resourceGroup: rg, stack: stack(), yaml: [`gatewayUrl: ${fake.url}`] });
 });
 afterEach(async () => {
   const db = cosmos(fake);
@@ -169,6 +146,16 @@ describe('the azure target backups: Cosmos DB restore points', () => {
     expect(unknown).toMatchObject({ exitCode: ExitCode.usage });
   });
 
+  it('created() says how the account Terraform manages was created, and nothing once it is gone', async () => {
+    const db = cosmos(fake);
+    db.seedAccount({ resourceGroup: rg, name: account, location: 'eastus' });
+    await savedOutputs();
+    const t = await target();
+    expect(await t.backups.created()).toEqual({ accountName: account, createMode: 'Default' });
+    db.deleteAccount(account, rg);
+    expect(await t.backups.created()).toBeUndefined();
+  });
+
   it('refuses clearly without outputs naming the account, or with nothing recorded (exit 4)', async () => {
     const t = await target();
     const noOutputs = await t.backups.snapshot().catch((e: unknown) => e);
@@ -209,17 +196,7 @@ describe('the azure target backups: Cosmos DB restore points', () => {
 /** A terraform_data stand-in for phase4_prod: its two restore variables, echoed as outputs, and what provision reads. */
 function stack(): string {
   const names = AGENT_NAMES.map((agent) => `    "${agent}" = "ci-${agent}"`).join('\n');
-  return `
-variable "cosmos_restore_source_id" {
-  type    = string
-  default = null
-}
-
-variable "cosmos_restore_timestamp" {
-  type    = string
-  default = null
-}
-
+  return `${COSMOS_RESTORE_VARIABLES_HCL}
 resource "terraform_data" "cosmos" {
   input = coalesce(var.cosmos_restore_source_id, "empty")
 }
