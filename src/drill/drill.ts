@@ -6,41 +6,22 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { smokeStep } from '../deploy/deploy.js';
-import { ReleaseJournal } from '../deploy/journal.js';
 import type { Io } from '../io.js';
-import { acquireLock } from '../secrets/lock.js';
-import type { ProcessStatus, Progress, Release, RestorePoint, Target } from '../targets/target.js';
-import { formatDuration, writeDrillReport } from './render.js';
-import type { CanaryResult, DrillReport, DrillStep, PolicyResult, StateDiffEntry } from './report.js';
+import type { ProcessStatus, Release, RestorePoint, Target } from '../targets/target.js';
+import { formatDuration } from './render.js';
+import type { CanaryResult } from './report.js';
+import { describeProcesses, DrillRun, runningRelease, secondsBetween, sleep, stateDiff, type DrillOutcome, type DrillRunOptions } from './steps.js';
 
-export interface DrillOptions {
-  rtoSeconds: number;
-  rpoSeconds: number;
-  /** Where the report goes (default .mac/<env>/drills/<runId>). */
-  reportDir?: string;
-  runId?: string;
+export type { DrillFiles, DrillOutcome } from './steps.js';
+
+export interface DrillOptions extends DrillRunOptions {
   /** Pause between canary conversations (default 200 ms). */
   canaryIntervalMs?: number;
   /** How long to wait for the platform's next scheduled backup (default 2 × backups.intervalSeconds + 30 s). */
   backupWaitMs?: number;
   /** How long canaries keep coming after that backup, so that some are newer than it (default 1 s). */
   writeOnMs?: number;
-  readyTimeoutMs?: number;
-  now?: () => Date;
 }
-
-export interface DrillFiles {
-  json: string;
-  markdown: string;
-  html: string;
-}
-
-export interface DrillOutcome {
-  report: DrillReport;
-  files: DrillFiles;
-}
-
-type StepName = 'preflight' | 'record-state' | 'canaries' | 'destroy' | 'rebuild' | 'restore' | 'redeploy' | 'smoke' | 'verify';
 
 /** Canaries acknowledged before a backup's start before we trust that backup to hold some of them. */
 const CANARIES_BEFORE_BACKUP = 3;
@@ -51,15 +32,9 @@ export async function runDrill(target: Target, io: Io, o: DrillOptions): Promise
   const now = o.now ?? (() => new Date());
   const iso = () => now().toISOString();
   const env = target.environment;
-  const startedAt = iso();
-  const runId = o.runId ?? startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const reportDir = o.reportDir ?? (await freeDir(path.join(env.stateDir, 'drills'), runId));
-
-  // No deploy (or other drill) may change the environment underneath the drill.
-  const lock = await acquireLock(path.join(env.stateDir, 'deploy.lock'), { purpose: 'mac dr-drill', timeoutMs: 0 });
-  const steps: DrillStep[] = [];
-  const reasons: string[] = [];
-  let halted: StepName | undefined;
+  const drill = await DrillRun.start(target, io, o);
+  const runId = drill.runId;
+  const run = (name: string, fn: Parameters<DrillRun['step']>[1], ownsIoStep = false) => drill.step(name, fn, { ownsIoStep });
   let release: Release | undefined;
   let before: RecordedState | undefined;
   let after: RecordedState | undefined;
@@ -69,32 +44,6 @@ export async function runDrill(target: Target, io: Io, o: DrillOptions): Promise
   let restored: RestorePoint | undefined;
   let canaries: CanaryResult = { written: 0, survived: 0, lost: 0, lostBeforeBackup: 0 };
   const probe = dataProbe(target);
-
-  const run = async (name: StepName, fn: (p: Progress) => Promise<string | undefined>, ownsIoStep = false): Promise<void> => {
-    if (halted) {
-      const at = iso();
-      io.step(name).skip(`${halted} failed`);
-      steps.push({ name, startedAt: at, endedAt: at, status: 'skipped', detail: `not run: ${halted} failed` });
-      return;
-    }
-    const begun = iso();
-    const s = ownsIoStep ? undefined : io.step(name);
-    const p: Progress = (m) => {
-      io.event('step.progress', { step: name, message: m });
-      if (!io.json) io.info(`  ${m}`);
-    };
-    try {
-      const detail = await fn(p);
-      steps.push({ name, startedAt: begun, endedAt: iso(), status: 'ok', ...(detail ? { detail } : {}) });
-      s?.done(detail);
-    } catch (err) {
-      const detail = (err as Error).message.split('\n')[0] ?? String(err);
-      steps.push({ name, startedAt: begun, endedAt: iso(), status: 'failed', detail });
-      s?.fail(detail);
-      reasons.push(`Step ${name} failed: ${detail}`);
-      halted = name;
-    }
-  };
 
   try {
     await run('preflight', async () => {
@@ -156,6 +105,10 @@ export async function runDrill(target: Target, io: Io, o: DrillOptions): Promise
     });
 
     await run('rebuild', async (p) => {
+      if (o.waitMs) {
+        p(`waiting ${formatDuration(o.waitMs / 1000)} before rebuilding (--wait)`);
+        await sleep(o.waitMs);
+      }
       // The rebuild recreates infrastructure that was accepted when it was first deployed: no cost gate mid-drill.
       await target.provision(p, { overBudgetOk: true });
       return undefined;
@@ -200,7 +153,7 @@ export async function runDrill(target: Target, io: Io, o: DrillOptions): Promise
         lostBeforeBackup: lost.filter((c) => c.ackedAt < backupAt).length,
       };
       after = await recordState(target, probe, before);
-      const diff = stateDiff(before!, after);
+      const diff = stateDiff(before!.values, after.values);
       const changed = diff.filter((d) => !d.same);
       return (
         `${survived.length} of ${written.length} canaries survived, ${lost.length} lost` +
@@ -210,56 +163,27 @@ export async function runDrill(target: Target, io: Io, o: DrillOptions): Promise
     });
   } finally {
     await writer?.stop();
-    await lock.release();
+    await drill.release();
   }
 
   // ---- the verdict
-  const seconds = (from?: string, to?: string) => (from && to ? (Date.parse(to) - Date.parse(from)) / 1000 : null);
-  const rto = seconds(destroyedAt, recoveredAt);
-  const rpo = halted ? null : seconds(canaries.newestSurvivingAt, destroyedAt);
-  const policies: PolicyResult[] = [policy('RTO', o.rtoSeconds, rto), policy('RPO', o.rpoSeconds, rpo)];
-  for (const pr of policies) {
-    if (pr.verdict === 'PolicyMet') continue;
-    if (pr.measuredSeconds !== null) reasons.push(`${pr.policy} ${formatDuration(pr.measuredSeconds)} exceeds the target ${formatDuration(pr.targetSeconds)}.`);
-    else if (pr.policy === 'RPO' && !halted) reasons.push('RPO not measured: no canary survived the restore.');
-    else reasons.push(`${pr.policy} not measured: the drill stopped at ${halted}.`);
-  }
+  const rto = secondsBetween(destroyedAt, recoveredAt);
+  const rpo = drill.halted ? null : secondsBetween(canaries.newestSurvivingAt, destroyedAt);
+  const policies = drill.policies(o, rto, rpo, 'RPO not measured: no canary survived the restore.');
   if (canaries.lostBeforeBackup > 0) {
-    reasons.push(`${canaries.lostBeforeBackup} canaries written before the restored backup (${canaries.restoredBackupAt}) were lost: the backup did not hold what it should.`);
+    drill.reasons.push(`${canaries.lostBeforeBackup} canaries written before the restored backup (${canaries.restoredBackupAt}) were lost: the backup did not hold what it should.`);
   }
-  if (halted) reasons.push(await leftAs(target, Boolean(destroyedAt), Boolean(recoveredAt)));
+  if (drill.halted) drill.reasons.push(await leftAs(target, Boolean(destroyedAt), Boolean(recoveredAt)));
 
-  const stateBefore = before?.values ?? {};
-  const stateAfter = after?.values ?? {};
-  const report: DrillReport = {
-    runId,
-    environment: env.name,
-    target: target.kind,
-    startedAt,
-    endedAt: iso(),
-    verdict: reasons.length ? 'FAIL' : 'PASS',
-    reasons,
-    steps,
+  return drill.finish({
     policies,
     canaries,
     ...(destroyedAt ? { destroyedAt } : {}),
     ...(recoveredAt ? { recoveredAt } : {}),
-    stateBefore,
-    stateAfter,
-    stateDiff: before && after ? stateDiff(before, after) : [],
-  };
-  const files = await writeDrillReport(reportDir, report);
-  return { report, files };
-}
-
-function policy(name: 'RTO' | 'RPO', targetSeconds: number, measured: number | null): PolicyResult {
-  const measuredSeconds = measured === null ? null : Math.round(measured * 1000) / 1000;
-  return {
-    policy: name,
-    targetSeconds,
-    measuredSeconds,
-    verdict: measuredSeconds !== null && measuredSeconds >= 0 && measuredSeconds <= targetSeconds ? 'PolicyMet' : 'PolicyBreached',
-  };
+    stateBefore: before?.values ?? {},
+    stateAfter: after?.values ?? {},
+    stateDiff: before && after ? stateDiff(before.values, after.values) : [],
+  });
 }
 
 /** Why the drill stopped leaves the platform in one of a few states: say which, and what is left to do. */
@@ -272,30 +196,6 @@ async function leftAs(target: Target, destroyed: boolean, recovered: boolean): P
   return `${what} after the destroy; its backups are kept in ${path.join(target.environment.stateDir, 'backups')}.`;
 }
 
-function describeProcesses(status: ProcessStatus[]): string {
-  return [...status]
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((s) => `${s.name} ${s.state}`)
-    .join(', ');
-}
-
-/** The release the platform runs, as the journal recorded it. */
-async function runningRelease(target: Target, status: ProcessStatus[]): Promise<Release | undefined> {
-  const journal = new ReleaseJournal(target.environment.stateDir);
-  const ids = new Set(status.map((s) => s.releaseId).filter(Boolean));
-  const releases = await journal.releases();
-  if (ids.size === 1) return releases.findLast((r) => ids.has(r.id));
-  return ids.size === 0 ? journal.current() : undefined;
-}
-
-async function freeDir(parent: string, name: string): Promise<string> {
-  for (let i = 1; ; i++) {
-    const dir = path.join(parent, i === 1 ? name : `${name}-${i}`);
-    if (!(await stat(dir).catch(() => undefined))) return dir;
-  }
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const sum = (ns: number[]) => ns.reduce((a, b) => a + b, 0);
 
 // ---------------------------------------------------------------- canaries
@@ -420,15 +320,6 @@ async function recordState(target: Target, probe: DataProbe, before?: RecordedSt
     values[`data.${name}`] = t ? `${t.rows} rows · ${t.checksum.slice(0, 12)}` : '(missing)';
   }
   return { values, tables };
-}
-
-function stateDiff(before: RecordedState, after: RecordedState): StateDiffEntry[] {
-  const keys = [...new Set([...Object.keys(before.values), ...Object.keys(after.values)])];
-  return keys.map((key) => {
-    const b = before.values[key] ?? '(absent)';
-    const a = after.values[key] ?? '(absent)';
-    return { key, before: b, after: a, same: a === b };
-  });
 }
 
 // ---------------------------------------------------------------- data
