@@ -2,7 +2,7 @@
 // The HTML is opened from disk, often offline or attached to a ticket: no scripts, no external styles, fonts or URLs.
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DrillReport, DrillStep, PolicyResult } from './report.js';
+import type { DrillReport, DrillStep, PolicyResult, RestorePointResult as RestorePoint } from './report.js';
 
 /** 0.8s, 12.3s, 5m, 4m 05s, 4h, 1h 02m — precise for short steps, coarse for long ones. */
 export function formatDuration(seconds: number): string {
@@ -42,6 +42,14 @@ export function drillMarkdown(r: DrillReport): string {
   out.push(`**Verdict: ${r.verdict}** — ${r.startedAt} → ${r.endedAt} (${formatDuration(offsetOf(r, r.endedAt))})`, '');
   for (const reason of r.reasons) out.push(`- ${mdText(reason)}`);
   if (r.reasons.length > 0) out.push('');
+  if (r.halt) {
+    const h = r.halt;
+    out.push(`## Halted at ${mdText(h.step)}`, '', mdText(h.summary), '');
+    out.push(`- Destroyed and not back (${h.destroyed.length}): ${h.destroyed.length ? h.destroyed.map(mdText).join(', ') : 'none'}`);
+    out.push(`- Rebuilt (${h.rebuilt.length}): ${h.rebuilt.length ? h.rebuilt.map(mdText).join(', ') : 'none'}`, '', 'Next:', '');
+    h.next.forEach((n, i) => out.push(`${i + 1}. \`${n.replace(/`/g, "'")}\``));
+    out.push('');
+  }
   if (r.destroyedAt || r.recoveredAt) {
     const parts: string[] = [];
     if (r.destroyedAt) parts.push(`destroyed at ${r.destroyedAt} (${offsetLabel(offsetOf(r, r.destroyedAt))})`);
@@ -59,17 +67,37 @@ export function drillMarkdown(r: DrillReport): string {
   }
 
   const c = r.canaries;
-  out.push('', '## Canaries', '');
-  out.push(`- Written ${c.written}, survived ${c.survived}, lost ${c.lost}`);
-  if (c.newestSurvivingAt) out.push(`- Newest surviving canary written at ${c.newestSurvivingAt}`);
-  if (c.oldestLostAt) out.push(`- Oldest lost canary written at ${c.oldestLostAt}`);
-  if (c.restoredBackupAt) out.push(`- Restored backup taken at ${c.restoredBackupAt}`);
-  // Losing a canary older than the backup means the restore itself lost data: make it stand out.
-  out.push(`- Lost although written before the backup: ${c.lostBeforeBackup === 0 ? '0' : `**${c.lostBeforeBackup}**`}`);
+  if (c) {
+    out.push('', '## Canaries', '');
+    out.push(`- Written ${c.written}, survived ${c.survived}, lost ${c.lost}`);
+    if (c.newestSurvivingAt) out.push(`- Newest surviving canary written at ${c.newestSurvivingAt}`);
+    if (c.oldestLostAt) out.push(`- Oldest lost canary written at ${c.oldestLostAt}`);
+    if (c.restoredBackupAt) out.push(`- Restored backup taken at ${c.restoredBackupAt}`);
+    // Losing a canary older than the backup means the restore itself lost data: make it stand out.
+    out.push(`- Lost although written before the backup: ${c.lostBeforeBackup === 0 ? '0' : `**${c.lostBeforeBackup}**`}`);
+  }
+  if (r.restorePoint) out.push('', '## Cosmos DB restore point', '', ...restorePointLines(r.restorePoint).map((l) => `- ${mdText(l)}`));
+  if (r.infrastructure) {
+    const i = r.infrastructure;
+    out.push('', '## Terraform resources', '', `- Before ${i.before.length}, after ${i.after.length}`);
+    out.push(`- Missing after the rebuild: ${i.missing.length ? `**${i.missing.map(mdText).join(', ')}**` : 'none'}`);
+    out.push(`- Added: ${i.added.length ? i.added.map(mdText).join(', ') : 'none'}`);
+  }
 
   out.push('', '## State before / after', '', '| Key | Before | After | |', '|---|---|---|---|');
   for (const d of r.stateDiff) out.push(`${mdRow([d.key, d.before, d.after])} ${d.same ? 'same' : '**changed**'} |`);
   return out.join('\n') + '\n';
+}
+
+/** The restore point as lines of text (Markdown and HTML). */
+function restorePointLines(p: RestorePoint): string[] {
+  const lines = [
+    `Point ${p.id}: ${p.accountName} restorable to ${p.timestamp} (captured ${p.capturedAt})`,
+    `Source ${p.restorableSourceId}`,
+  ];
+  const f = p.restoredFrom;
+  if (f) lines.push(`Rebuilt account: createMode ${f.createMode}${f.source ? `, restored from ${f.source} at ${f.timestamp ?? '?'}` : ''}`);
+  return lines;
 }
 
 // ---------------------------------------------------------------- HTML
@@ -156,6 +184,13 @@ export function drillHtml(r: DrillReport): string {
   body.push(`<p class="verdict ${r.verdict}">Verdict: ${r.verdict}</p>`);
   if (r.reasons.length > 0) body.push(`<ul class="reasons">${r.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`);
   body.push(`<p>${esc(r.startedAt)} → ${esc(r.endedAt)} (${formatDuration(offsetOf(r, r.endedAt))})</p>`);
+  if (r.halt) {
+    const h = r.halt;
+    const list = (xs: string[]) => (xs.length ? xs.map(esc).join(', ') : 'none');
+    body.push(`<h2>Halted at ${esc(h.step)}</h2>`, `<p>${esc(h.summary)}</p>`);
+    body.push(`<ul><li>Destroyed and not back (${h.destroyed.length}): ${list(h.destroyed)}</li><li>Rebuilt (${h.rebuilt.length}): ${list(h.rebuilt)}</li></ul>`);
+    body.push(`<p>Next:</p><ol>${h.next.map((n) => `<li><code>${esc(n)}</code></li>`).join('')}</ol>`);
+  }
 
   body.push('<h2>Policies</h2>', '<table><tr><th>Policy</th><th>Target</th><th>Measured</th><th>Verdict</th></tr>');
   for (const p of r.policies) {
@@ -176,12 +211,21 @@ export function drillHtml(r: DrillReport): string {
   }
   body.push('</table>');
 
-  body.push('<h2>Canaries</h2>', '<ul>');
-  body.push(`<li>Written ${c.written}, survived ${c.survived}, lost ${c.lost}</li>`);
-  if (c.newestSurvivingAt) body.push(`<li>Newest surviving canary written at ${esc(c.newestSurvivingAt)}</li>`);
-  if (c.oldestLostAt) body.push(`<li>Oldest lost canary written at ${esc(c.oldestLostAt)}</li>`);
-  if (c.restoredBackupAt) body.push(`<li>Restored backup taken at ${esc(c.restoredBackupAt)}</li>`);
-  body.push(`<li${c.lostBeforeBackup > 0 ? ' class="failed"' : ''}>Lost although written before the backup: ${c.lostBeforeBackup}</li>`, '</ul>');
+  if (c) {
+    body.push('<h2>Canaries</h2>', '<ul>');
+    body.push(`<li>Written ${c.written}, survived ${c.survived}, lost ${c.lost}</li>`);
+    if (c.newestSurvivingAt) body.push(`<li>Newest surviving canary written at ${esc(c.newestSurvivingAt)}</li>`);
+    if (c.oldestLostAt) body.push(`<li>Oldest lost canary written at ${esc(c.oldestLostAt)}</li>`);
+    if (c.restoredBackupAt) body.push(`<li>Restored backup taken at ${esc(c.restoredBackupAt)}</li>`);
+    body.push(`<li${c.lostBeforeBackup > 0 ? ' class="failed"' : ''}>Lost although written before the backup: ${c.lostBeforeBackup}</li>`, '</ul>');
+  }
+  if (r.restorePoint) body.push('<h2>Cosmos DB restore point</h2>', `<ul>${restorePointLines(r.restorePoint).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`);
+  if (r.infrastructure) {
+    const i = r.infrastructure;
+    const list = (xs: string[]) => (xs.length ? xs.map(esc).join(', ') : 'none');
+    body.push('<h2>Terraform resources</h2>', `<ul><li>Before ${i.before.length}, after ${i.after.length}</li>`);
+    body.push(`<li${i.missing.length ? ' class="failed"' : ''}>Missing after the rebuild: ${list(i.missing)}</li><li>Added: ${list(i.added)}</li></ul>`);
+  }
 
   body.push('<h2>State before / after</h2>', '<table><tr><th>Key</th><th>Before</th><th>After</th><th></th></tr>');
   for (const d of r.stateDiff) body.push(tr([esc(d.key), esc(d.before), esc(d.after), d.same ? 'same' : '<strong>changed</strong>'], d.same ? '' : 'changed'));

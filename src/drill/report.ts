@@ -2,7 +2,10 @@
 // Rendered as JSON, Markdown and a self-contained HTML page (render.ts).
 
 export interface DrillStep {
-  /** preflight, record-state, canaries, destroy, rebuild, restore, redeploy, smoke, verify */
+  /**
+   * local: preflight, record-state, canaries, destroy, rebuild, restore, redeploy, smoke, verify; azure: preflight,
+   * record-state, capture, destroy, wait, arm-restore, rebuild, recover-secrets, redeploy, smoke, disarm, verify
+   */
   name: string;
   startedAt: string;
   endedAt: string;
@@ -32,6 +35,43 @@ export interface CanaryResult {
   lostBeforeBackup: number;
 }
 
+/** A Cosmos DB restore point as the azure drill captured and used it. */
+export interface RestorePointResult {
+  id: string;
+  accountName: string;
+  /** The restorable account (Terraform's cosmos_restore_source_id). */
+  restorableSourceId: string;
+  /** The point in time the data comes back to (Terraform's cosmos_restore_timestamp). */
+  timestamp: string;
+  capturedAt: string;
+  /** What the rebuilt account says it was created from (read back after the rebuild). */
+  restoredFrom?: { createMode: string; source?: string; timestamp?: string };
+}
+
+/** Terraform resource addresses (managed, every module) before the destroy and after the rebuild. */
+export interface InfrastructureDiff {
+  before: string[];
+  after: string[];
+  /** Before, not after: what the rebuild did not bring back. */
+  missing: string[];
+  /** After, not before. */
+  added: string[];
+}
+
+/** Where a halted drill leaves the environment. */
+export interface HaltReport {
+  /** The step that failed. */
+  step: string;
+  /** One sentence: what state the environment is in. */
+  summary: string;
+  /** Resources the drill destroyed that are not back. */
+  destroyed: string[];
+  /** Resources the rebuild brought back before the drill stopped. */
+  rebuilt: string[];
+  /** What to run next, in order. */
+  next: string[];
+}
+
 export interface StateDiffEntry {
   key: string;
   before: string;
@@ -50,7 +90,14 @@ export interface DrillReport {
   reasons: string[];
   steps: DrillStep[];
   policies: PolicyResult[];
-  canaries: CanaryResult;
+  /** Local: the canary conversations written before the destroy, and which survived. */
+  canaries?: CanaryResult;
+  /** Azure: the Cosmos DB restore point captured before the destroy, from which the rebuild restored the data. */
+  restorePoint?: RestorePointResult;
+  /** Azure: Terraform's managed resources before the destroy and after the rebuild. */
+  infrastructure?: InfrastructureDiff;
+  /** When a step failed: where that leaves the environment, and what to run next. */
+  halt?: HaltReport;
   /** Destroy started → smoke green. */
   destroyedAt?: string;
   recoveredAt?: string;

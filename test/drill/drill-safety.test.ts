@@ -113,6 +113,9 @@ describe('mac dr-drill safety', () => {
     expect(help).toContain('--confirm <env-name>');
     expect(help).toContain('--allow-production');
     expect(help).toContain('mac dr-drill -e staging --confirm staging --yes');
+    // The azure drill: what it does, and its pause between destroy and rebuild.
+    expect(help).toContain('--wait <duration>');
+    expect(help).toMatch(/captures the Cosmos DB restore point\s+\(restorable account and latest restorable timestamp\) BEFORE anything is destroyed/);
     expect(help).toMatch(/exits 2/);
   });
 });

@@ -75,7 +75,7 @@ describe('mac dr-drill (local target)', () => {
     expect(rpo.measuredSeconds).toBeLessThanOrEqual(5);
     expect(Date.parse(report.recoveredAt!) - Date.parse(report.destroyedAt!)).toBeCloseTo(rto.measuredSeconds! * 1000, -1);
 
-    const c = report.canaries;
+    const c = report.canaries!;
     expect(c.written).toBeGreaterThan(3);
     expect(c.survived).toBeGreaterThan(0);
     expect(c.survived + c.lost).toBe(c.written);

@@ -71,7 +71,7 @@ function failReport(): DrillReport {
   r.verdict = 'FAIL';
   r.reasons = ['RPO breached: 12m 35s of data lost, target 5m', '3 canaries written before the backup were lost'];
   r.policies[1] = { policy: 'RPO', targetSeconds: 300, measuredSeconds: 754.5, verdict: 'PolicyBreached' };
-  r.canaries = { ...r.canaries, survived: 80, lost: 40, lostBeforeBackup: 3 };
+  r.canaries = { ...r.canaries!, survived: 80, lost: 40, lostBeforeBackup: 3 };
   r.steps[8] = step('verify', 1245, 1260, 'canary API answered 500: <script>alert(1)</script> & "retry"', 'failed');
   return r;
 }
@@ -170,6 +170,53 @@ describe('drillHtml', () => {
     const html = drillHtml(r);
     expect(html).not.toContain('class="marker');
     expect([...html.matchAll(/<rect class="bar skipped"/g)]).toHaveLength(6);
+  });
+});
+
+/** An azure drill halted at the rebuild: no canaries, a restore point, the resources, and the halt's state report. */
+function haltedAzureReport(): DrillReport {
+  const r = passReport();
+  delete r.canaries;
+  delete r.recoveredAt;
+  r.verdict = 'FAIL';
+  r.reasons = ['Step rebuild failed: terraform apply failed', 'The environment is partly destroyed: the drill stopped at rebuild.'];
+  r.restorePoint = {
+    id: '20250314T085800Z-1f2e3d4c',
+    accountName: 'cosmos-mac-staging',
+    restorableSourceId: '/subscriptions/s/providers/Microsoft.DocumentDB/locations/eastus/restorableDatabaseAccounts/1f2e3d4c',
+    timestamp: '2025-03-14T08:58:00Z',
+    capturedAt: at(9),
+  };
+  r.infrastructure = { before: ['module.cosmos.azurerm_cosmosdb_account.this', 'azurerm_key_vault.main'], after: ['azurerm_key_vault.main'], missing: ['module.cosmos.azurerm_cosmosdb_account.this'], added: [] };
+  r.halt = {
+    step: 'rebuild',
+    summary: 'The environment is partly destroyed: the drill stopped at rebuild.',
+    destroyed: ['module.cosmos.azurerm_cosmosdb_account.this'],
+    rebuilt: ['azurerm_key_vault.main'],
+    next: ['mac infra apply -e staging   (the <armed> restore)', 'rm .mac/staging/cosmos-restore.tfvars.json'],
+  };
+  return r;
+}
+
+describe('an azure report', () => {
+  it('Markdown: the halt with what was destroyed, rebuilt and what to run next; the restore point and resources; no canaries', () => {
+    const md = drillMarkdown(haltedAzureReport());
+    expect(md).toContain('## Halted at rebuild\n\nThe environment is partly destroyed: the drill stopped at rebuild.\n');
+    expect(md).toContain('- Destroyed and not back (1): module.cosmos.azurerm_cosmosdb_account.this');
+    expect(md).toContain('- Rebuilt (1): azurerm_key_vault.main');
+    expect(md).toContain('1. `mac infra apply -e staging   (the <armed> restore)`\n2. `rm .mac/staging/cosmos-restore.tfvars.json`');
+    expect(md).toContain('- Point 20250314T085800Z-1f2e3d4c: cosmos-mac-staging restorable to 2025-03-14T08:58:00Z');
+    expect(md).toContain('- Missing after the rebuild: **module.cosmos.azurerm_cosmosdb_account.this**');
+    expect(md).not.toContain('## Canaries');
+  });
+
+  it('HTML: the same sections, escaped', () => {
+    const html = drillHtml(haltedAzureReport());
+    expect(html).toContain('<h2>Halted at rebuild</h2>');
+    expect(html).toContain('<li><code>mac infra apply -e staging   (the &lt;armed&gt; restore)</code></li>');
+    expect(html).toContain('<h2>Cosmos DB restore point</h2>');
+    expect(html).toContain('<li class="failed">Missing after the rebuild: module.cosmos.azurerm_cosmosdb_account.this</li>');
+    expect(html).not.toContain('<h2>Canaries</h2>');
   });
 });
 
