@@ -3,6 +3,7 @@
 // missing or malformed setting is named with what was expected; a value is never quoted (it may be a secret).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AZURE_OPENAI_API_VERSION, DEFAULT_RESPONSE_DEPLOYMENT, RESPONSE_STRATEGIES, type ResponseStrategy } from './response/strategy.js';
 import { LANGUAGES, type Language } from './runtime/contracts.js';
 import { DEPLOYED_AGENTS, type DeployedAgent } from './runtime/services.js';
 
@@ -21,6 +22,8 @@ export interface AgentSettings {
   ga4?: { measurementId: string; apiSecret: string };
   /** 32-byte key of the PII token vault (intent-classifier, which hosts the conversations). */
   piiVaultKey?: Buffer;
+  /** Who writes the replies (response-generator-*): MAC_RESPONSE_STRATEGY, and AZURE_OPENAI_* for azure-openai. */
+  response?: ResponseStrategy;
 }
 
 export class SettingsError extends Error {
@@ -101,7 +104,40 @@ export function agentSettingsFromEnv(agent: string, env: NodeJS.ProcessEnv): Age
     if (!/^[0-9a-f]{64}$/i.test(env.MAC_PII_VAULT_KEY)) throw new SettingsError('MAC_PII_VAULT_KEY: expected 64 hex digits (a 32-byte key)');
     settings.piiVaultKey = Buffer.from(env.MAC_PII_VAULT_KEY, 'hex');
   }
+  if (name.startsWith('response-generator-')) settings.response = responseStrategyFromEnv(env);
   return settings;
+}
+
+/**
+ * MAC_RESPONSE_STRATEGY=offline (default) | azure-openai. azure-openai needs AZURE_OPENAI_ENDPOINT (the azure target
+ * sets it from the Terraform output) and AZURE_OPENAI_API_KEY (the secure value of the Key Vault secret
+ * azure-openai-api-key); AZURE_OPENAI_DEPLOYMENT defaults to gpt-4o-mini, AZURE_OPENAI_API_VERSION to the pinned
+ * version; AZURE_OPENAI_INSIDE_PERIMETER=true sends PII as is (DESIGN §4: Azure OpenAI inside the perimeter is
+ * exempt by config), otherwise it is tokenized before it leaves.
+ */
+export function responseStrategyFromEnv(env: NodeJS.ProcessEnv): ResponseStrategy {
+  const kind = env.MAC_RESPONSE_STRATEGY?.trim() || 'offline';
+  if (!(RESPONSE_STRATEGIES as readonly string[]).includes(kind)) {
+    throw new SettingsError(`MAC_RESPONSE_STRATEGY: expected ${RESPONSE_STRATEGIES.map((s) => `"${s}"`).join(' or ')} (got "${kind}")`);
+  }
+  if (kind === 'offline') return { kind: 'offline' };
+  const endpoint = required(env, 'AZURE_OPENAI_ENDPOINT', 'the Azure OpenAI endpoint, e.g. https://oai-mac-prod.openai.azure.com');
+  if (!/^https:\/\/[^\s/]+/.test(endpoint)) throw new SettingsError('AZURE_OPENAI_ENDPOINT: expected an https:// URL such as https://oai-mac-prod.openai.azure.com (the API key goes with every request)');
+  const apiKey = required(env, 'AZURE_OPENAI_API_KEY', 'the Azure OpenAI API key (Key Vault secret azure-openai-api-key)');
+  const deployment = env.AZURE_OPENAI_DEPLOYMENT?.trim() || DEFAULT_RESPONSE_DEPLOYMENT;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(deployment)) throw new SettingsError('AZURE_OPENAI_DEPLOYMENT: expected a deployment name (letters, digits, ".", "_", "-"), e.g. gpt-4o-mini');
+  const apiVersion = env.AZURE_OPENAI_API_VERSION?.trim() || AZURE_OPENAI_API_VERSION;
+  if (!/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(apiVersion)) throw new SettingsError(`AZURE_OPENAI_API_VERSION: expected a version such as ${AZURE_OPENAI_API_VERSION}`);
+  const perimeter = (env.AZURE_OPENAI_INSIDE_PERIMETER?.trim() || 'false').toLowerCase();
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(perimeter)) throw new SettingsError('AZURE_OPENAI_INSIDE_PERIMETER: expected true or false');
+  return {
+    kind: 'azure-openai',
+    endpoint: endpoint.replace(/\/+$/, ''),
+    apiKey,
+    deployment,
+    apiVersion,
+    insidePerimeter: ['true', '1', 'yes'].includes(perimeter),
+  };
 }
 
 function required(env: NodeJS.ProcessEnv, name: string, what: string): string {

@@ -42,8 +42,9 @@ export async function startAgent(s: AgentSettings, stateDir: string, log: (line:
       const { createCriticAgent } = await import('../critic/agent.js');
       await serveAgent(transport, agent, criticActions(createCriticAgent()));
     } else if (agent === 'response-generator-en' || agent === 'response-generator-fr' || agent === 'response-generator-es') {
-      const { createResponseAgent } = await import('../response/agent.js');
-      await serveAgent(transport, agent, responseActions(createResponseAgent()));
+      const { createResponseAgent, describeResponseStrategy } = await import('../response/agent.js');
+      log(`response strategy: ${describeResponseStrategy(s.response)}`);
+      await serveAgent(transport, agent, responseActions(createResponseAgent({ strategy: s.response, log })));
     } else if (agent === AGENTS.escalation) {
       const [{ createEscalationAgent }, { ZendeskClient }] = await Promise.all([import('../escalation/agent.js'), import('../integrations/zendesk.js')]);
       await serveAgent(transport, agent, escalationActions(createEscalationAgent({ helpdesk: new ZendeskClient(s.zendesk!) })));

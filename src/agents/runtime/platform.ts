@@ -13,7 +13,7 @@ import { ZendeskClient } from '../integrations/zendesk.js';
 import { createIntentAgent } from '../intent/agent.js';
 import { createKnowledgeAgent } from '../knowledge/agent.js';
 import { Catalog } from '../knowledge/catalog.js';
-import { createResponseAgent } from '../response/agent.js';
+import { createResponseAgent, describeResponseStrategy, type ResponseStrategy } from '../response/agent.js';
 import { createSqliteBus } from './bus.js';
 import { cachedCommerce } from './cached-commerce.js';
 import { Closers, commerceOf, openStateDb, searchableKnowledgeBase, startFrontDoor } from './parts.js';
@@ -40,6 +40,8 @@ export interface PlatformOptions {
   /** 32-byte key of the PII token vault. */
   vaultKey: Uint8Array;
   escalation?: EscalationConfig;
+  /** Who writes the replies: the offline templates (default) or an Azure OpenAI deployment. */
+  responseStrategy?: ResponseStrategy;
   /** Conversation turns processed at once (default 16); the rest wait their turn. */
   maxConcurrentTurns?: number;
   now?: () => Date;
@@ -96,6 +98,7 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
       intent.setProducts(catalog.products);
     });
 
+    log(`response generator: ${describeResponseStrategy(o.responseStrategy)}`);
     const transport = inprocTransport();
     closers.push(() => transport.close());
     const zendesk = new ZendeskClient(live.zendesk);
@@ -104,7 +107,7 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
       intent,
       knowledge: createKnowledgeAgent({ kb, catalog, commerce, helpdesk: zendesk }),
       escalation: createEscalationAgent({ helpdesk: zendesk, config: o.escalation }),
-      response: createResponseAgent(),
+      response: createResponseAgent({ strategy: o.responseStrategy, log }),
       analytics,
     });
     const front = await startFrontDoor({

@@ -30,7 +30,8 @@ export interface CriticAgent {
 
 export interface ResponseAgent {
   readonly name: string;
-  compose(ctx: ResponseContext): ComposedReply;
+  /** Offline answers at once; a model strategy (azure-openai) answers asynchronously. */
+  compose(ctx: ResponseContext): ComposedReply | Promise<ComposedReply>;
 }
 
 export interface KnowledgeSearch {
