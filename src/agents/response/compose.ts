@@ -17,6 +17,7 @@ import type {
   Product,
   ResponseContext,
   ReturnDecision,
+  Ticket,
   Variant,
 } from '../runtime/contracts.js';
 import { formatterFor, type Formatter } from './format.js';
@@ -24,7 +25,15 @@ import { kbQuote, type QuoteOptions } from './kb.js';
 import { en } from './messages/en.js';
 import { es } from './messages/es.js';
 import { fr } from './messages/fr.js';
-import { FINANCIAL_STATUSES, PRODUCT_REASONS, type FinancialStatus, type Messages, type ProductReason } from './messages/types.js';
+import {
+  FINANCIAL_STATUSES,
+  PRODUCT_REASONS,
+  TICKET_STATUSES,
+  type FinancialStatus,
+  type Messages,
+  type ProductReason,
+  type TicketStatus,
+} from './messages/types.js';
 
 export const CATALOGUES: Readonly<Record<Language, Messages>> = { en, fr, es };
 
@@ -87,11 +96,20 @@ export function composeReply(ctx: ResponseContext): ComposedReply {
 
   // An intent outside the contract (bad input) gets a clarifying question rather than an exception.
   const handler = HANDLERS[t.intent] as ((turn: Turn) => void) | undefined;
-  if (!handler || (t.intent === ctx.intent.intent && isLowConfidence(ctx))) clarify(t);
-  else handler(t);
+  const unclear = !handler || (t.intent === ctx.intent.intent && isLowConfidence(ctx));
+  // "What's happening with my ticket?": the customer's requests first; alone when that is all the turn is about.
+  const ticketQuestion = hasNote(ctx, 'ticket_question');
+  const ticketsOnly = ticketQuestion && (unclear || isTicketOnly(t));
+  if (ticketQuestion) answerTickets(t, ticketsOnly);
+  if (!ticketsOnly) {
+    if (unclear || !handler) clarify(t);
+    else handler(t);
+  }
 
   // Escalation overrides: whatever the intent, the reply mentions the hand-off (and the ticket id or the error).
   handoff(t);
+  // A request already open about the same thing is mentioned, never left out as if nothing existed.
+  if (!ticketQuestion) mentionRelatedTicket(t);
 
   const reply: ComposedReply = { text: t.paragraphs.join('\n\n') };
   if (t.awaiting) reply.awaiting = t.awaiting;
@@ -619,6 +637,132 @@ function isRefundedStatus(s: string): boolean {
 function financialWords(t: Turn, status: string): string {
   const key = status.toLowerCase();
   return (FINANCIAL_STATUSES as readonly string[]).includes(key) ? t.m.financial[key as FinancialStatus] : status;
+}
+
+// ---- the customer's support requests (helpdesk tickets) ------------------------------------------------------------
+
+/** Intents a question about a request replaces entirely (the request is what the customer is asking about). */
+const TICKET_ONLY = new Set<Intent>(['order_status', 'general_inquiry', 'out_of_scope', 'greeting', 'feedback']);
+
+function isTicketOnly(t: Turn): boolean {
+  if (!TICKET_ONLY.has(t.intent)) return false;
+  // "My ticket about order #10252": the order is part of the answer.
+  return referencedOrders(t.ctx).length === 0;
+}
+
+function hasNote(ctx: ResponseContext, note: string): boolean {
+  return ctx.knowledge.notes.includes(note);
+}
+
+/**
+ * The customer asks about their request(s): the one they name, or their open ones, or the most recent one — number,
+ * subject, date and status, in their language. `alone`: this is the whole answer, so say why nothing is shown too.
+ */
+function answerTickets(t: Turn, alone: boolean): void {
+  const { m, ctx } = t;
+  const tickets = ctx.knowledge.tickets ?? [];
+  if (hasNote(ctx, 'tickets_need_sign_in')) {
+    if (alone) say(t, m.tickets.signIn);
+    return;
+  }
+  if (hasNote(ctx, 'tickets_unavailable')) {
+    if (alone) say(t, m.tickets.unavailable(ctx.shop.supportEmail));
+    return;
+  }
+  const notFound = hasNote(ctx, 'ticket_not_found');
+  if (alone && notFound) say(t, m.tickets.notFound);
+  if (tickets.length === 0) {
+    if (alone && !notFound) say(t, m.tickets.none);
+    return;
+  }
+  const open = tickets.filter(isOpenTicket);
+  const shown = hasNote(ctx, 'ticket_referenced')
+    ? tickets.slice(0, 1)
+    : open.length > 0
+      ? open
+      : alone && !notFound
+        ? tickets.slice(0, 1)
+        : [];
+  if (shown.length === 1) {
+    const [x] = shown as [Ticket];
+    say(t, m.tickets.one(ticketId(x), ticketSubject(x), ticketOpened(t, x), ticketStatus(t, x)), ticketNext(t, x));
+  } else if (shown.length > 1) {
+    const lines = shown.map((x) => `• ${m.tickets.item(ticketId(x), ticketSubject(x), ticketOpened(t, x), ticketStatus(t, x))}`);
+    t.paragraphs.push([m.tickets.manyIntro, ...lines].join('\n'));
+  }
+}
+
+/** Numbers of the orders this turn is about (named, or the one a return decision is about). */
+function turnOrderNumbers(ctx: ResponseContext): Set<string> {
+  const numbers = new Set((ctx.intent.entities.orderNumbers ?? []).map(digitsOf).filter(Boolean));
+  if (ctx.returnDecision) numbers.add(String(ctx.returnDecision.order.orderNumber));
+  return numbers;
+}
+
+/**
+ * An open request about what this turn is about: the same order (tag `order_<n>` or the number in its subject),
+ * the same kind of request (our escalation tickets' `intent_<intent>` tag), or a product the message names.
+ */
+function relatedTicket(t: Turn): Ticket | undefined {
+  const { ctx } = t;
+  const created = ctx.escalation.ticketId?.trim();
+  const orders = turnOrderNumbers(ctx);
+  const productWords = (ctx.intent.entities.products ?? [])
+    .map((p) => distinctiveWord(p))
+    .filter((w): w is string => w !== undefined)
+    .map(foldWord);
+  return (ctx.knowledge.tickets ?? []).find((x) => {
+    if (!isOpenTicket(x) || String(x.id) === created) return false;
+    const tags = x.tags.map((tag) => tag.toLowerCase());
+    const subjectNumbers = new Set((x.subject.match(/\d+/g) ?? []).map(digitsOf));
+    if ([...orders].some((n) => tags.includes(`order_${n}`) || subjectNumbers.has(n))) return true;
+    if (tags.includes(`intent_${t.intent}`)) return true;
+    const subject = foldWord(x.subject);
+    return productWords.some((w) => new RegExp(`\\b${escapeRegExp(w)}\\b`).test(subject));
+  });
+}
+
+function mentionRelatedTicket(t: Turn): void {
+  const x = relatedTicket(t);
+  if (x) say(t, t.m.tickets.related(ticketId(x), ticketSubject(x), ticketStatus(t, x)));
+}
+
+function isOpenTicket(x: Ticket): boolean {
+  return !/^(solved|closed)$/i.test(x.status);
+}
+
+function ticketId(x: Ticket): string {
+  return `#${x.id}`;
+}
+
+/** The subject as the helpdesk has it, without our own "[priority] " prefix, cut at a word if very long. */
+function ticketSubject(x: Ticket): string | undefined {
+  let s = x.subject.replace(/^\s*\[[^\]]*\]\s*/, '').replace(/\s+/g, ' ').trim();
+  if (s.length > 100) s = `${s.slice(0, 100).replace(/\s+\S*$/, '')}…`;
+  return s || undefined;
+}
+
+function ticketOpened(t: Turn, x: Ticket): string | undefined {
+  return x.createdAt && !Number.isNaN(Date.parse(x.createdAt)) ? t.f.date(x.createdAt) : undefined;
+}
+
+function ticketStatusKey(x: Ticket): TicketStatus | undefined {
+  const key = x.status.trim().toLowerCase();
+  return (TICKET_STATUSES as readonly string[]).includes(key) ? (key as TicketStatus) : undefined;
+}
+
+function ticketStatus(t: Turn, x: Ticket): string {
+  const key = ticketStatusKey(x);
+  return key ? t.m.tickets.status[key] : x.status;
+}
+
+function ticketNext(t: Turn, x: Ticket): string | undefined {
+  const key = ticketStatusKey(x);
+  return key ? t.m.tickets.next[key] : undefined;
+}
+
+function foldWord(s: string): string {
+  return s.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
 }
 
 // ---- products ---------------------------------------------------------------------------------------------------

@@ -47,6 +47,8 @@ export interface Commerce {
 
 export interface Helpdesk {
   createTicket(ticket: NewTicket): Promise<Ticket>;
+  /** The tickets this email requested, newest first (each with its requester's email). */
+  ticketsByRequesterEmail(email: string): Promise<Ticket[]>;
 }
 
 export interface AnalyticsSink {

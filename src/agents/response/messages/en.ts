@@ -300,6 +300,38 @@ export const en: Messages = {
       `I’m sorry, that’s outside what I can help with here. As the ${shop} assistant, I can track orders, handle returns and exchanges, answer product and shipping questions, and check your rewards points.`,
   },
 
+  tickets: {
+    status: {
+      new: 'waiting for a team member',
+      open: 'open',
+      pending: 'waiting for your reply',
+      hold: 'on hold',
+      solved: 'solved',
+      closed: 'closed',
+    },
+    next: {
+      new: 'It’s in our team’s queue, and someone will pick it up shortly.',
+      open: 'Our team is working on it and will keep you updated by email.',
+      pending: 'Our team needs a little more information from you: please reply to their last email so they can carry on.',
+      hold: 'Our team is waiting to hear back from a partner, such as the carrier or the manufacturer, and will update you as soon as they do.',
+      solved: 'If something still isn’t right, just reply to the last email about it and it will reopen.',
+      closed: 'If you still need help with it, tell me what’s going on and I’ll help you from here.',
+    },
+    one: (id, subject, opened, status) =>
+      `Your request ${id}${subject ? ` “${subject}”` : ''}${opened ? `, opened on ${opened},` : ''} is ${status}.`,
+    manyIntro: 'Here are your support requests:',
+    item: (id, subject, opened, status) => `${id}${subject ? ` “${subject}”` : ''}${opened ? ` (opened on ${opened})` : ''}: ${status}`,
+    none: 'I don’t see any support request under your email address. If you wrote to us in the last few minutes, it may not show up yet; otherwise, tell me what it’s about and I’ll help.',
+    notFound: 'I couldn’t find a request with that number under your email address, so I can’t share anything about it.',
+    unavailable: (email) =>
+      email
+        ? `I can’t look up your support requests just now. Please try again a little later, or email us at ${email}.`
+        : 'I can’t look up your support requests just now. Please try again a little later.',
+    signIn:
+      'For your privacy, I can only look up a support request when you’re signed in with the email address it was opened under. You can also reply to any email our team sent you about it.',
+    related: (id, subject, status) => `You already have a request open with us about this: ${id}${subject ? ` “${subject}”` : ''} (${status}).`,
+  },
+
   handoff: {
     byPriority: {
       urgent: 'I’ve marked this as urgent and passed it to our team. Someone will contact you as soon as possible.',

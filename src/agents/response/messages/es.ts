@@ -320,6 +320,38 @@ export const es: Messages = {
       `Lo siento, ese tema está fuera de lo que puedo atender aquí. Como asistente de ${shop}, puedo dar seguimiento a pedidos, gestionar devoluciones y cambios, responder preguntas sobre productos y envíos, y consultar sus puntos de fidelidad.`,
   },
 
+  tickets: {
+    status: {
+      new: 'en espera de atención',
+      open: 'abierta',
+      pending: 'en espera de su respuesta',
+      hold: 'en pausa',
+      solved: 'resuelta',
+      closed: 'cerrada',
+    },
+    next: {
+      new: 'Está en la cola de nuestro equipo, y alguien la atenderá en breve.',
+      open: 'Nuestro equipo está trabajando en ella y le mantendrá al tanto por correo electrónico.',
+      pending: 'Nuestro equipo necesita un poco más de información: responda a su último correo para que pueda continuar.',
+      hold: 'Nuestro equipo está esperando la respuesta de un socio, como la paquetería o el fabricante, y le avisará en cuanto la reciba.',
+      solved: 'Si algo todavía no está bien, responda al último correo sobre el tema y se volverá a abrir.',
+      closed: 'Si todavía necesita ayuda con esto, cuénteme qué pasa y le ayudaré.',
+    },
+    one: (id, subject, opened, status) =>
+      `Su solicitud ${id}${subject ? ` «${subject}»` : ''}${opened ? `, creada el ${opened},` : ''} está ${status}.`,
+    manyIntro: 'Estas son sus solicitudes de soporte:',
+    item: (id, subject, opened, status) => `${id}${subject ? ` «${subject}»` : ''}${opened ? ` (creada el ${opened})` : ''}: ${status}`,
+    none: 'No veo ninguna solicitud de soporte asociada a su correo electrónico. Si nos escribió hace unos minutos, es posible que todavía no aparezca; si no, cuénteme de qué se trata y le ayudaré.',
+    notFound: 'No encontré ninguna solicitud con ese número asociada a su correo electrónico, así que no puedo compartir nada sobre ella.',
+    unavailable: (email) =>
+      email
+        ? `No puedo consultar sus solicitudes de soporte en este momento. Inténtelo de nuevo un poco más tarde o escríbanos a ${email}.`
+        : 'No puedo consultar sus solicitudes de soporte en este momento. Inténtelo de nuevo un poco más tarde.',
+    signIn:
+      'Para proteger sus datos, solo puedo consultar una solicitud de soporte cuando ha iniciado sesión con el correo electrónico con el que se abrió. También puede responder a cualquier correo de nuestro equipo sobre el tema.',
+    related: (id, subject, status) => `Ya tiene una solicitud abierta con nosotros sobre esto: ${id}${subject ? ` «${subject}»` : ''} (${status}).`,
+  },
+
   handoff: {
     byPriority: {
       urgent: 'He marcado su caso como urgente y lo he pasado a nuestro equipo. Una persona se comunicará con usted lo antes posible.',

@@ -323,6 +323,38 @@ export const fr: Messages = {
       `Je suis désolé, je ne peux pas vous aider sur ce sujet. En tant qu’assistant de ${shop}, je peux suivre vos commandes, m’occuper des retours et des échanges, répondre à vos questions sur les produits et la livraison, et consulter vos points de fidélité.`,
   },
 
+  tickets: {
+    status: {
+      new: 'en attente de traitement',
+      open: 'ouverte',
+      pending: 'en attente de votre réponse',
+      hold: 'en suspens',
+      solved: 'résolue',
+      closed: 'fermée',
+    },
+    next: {
+      new: 'Elle est dans la file de notre équipe, et quelqu’un va s’en occuper sous peu.',
+      open: 'Notre équipe s’en occupe et vous tiendra au courant par courriel.',
+      pending: 'Notre équipe a besoin d’un complément d’information : veuillez répondre à son dernier courriel pour qu’elle puisse continuer.',
+      hold: 'Notre équipe attend une réponse d’un partenaire, comme le transporteur ou le fabricant, et vous tiendra au courant dès qu’elle l’aura.',
+      solved: 'Si quelque chose ne va toujours pas, répondez simplement au dernier courriel à ce sujet et elle sera rouverte.',
+      closed: 'Si vous avez encore besoin d’aide à ce sujet, dites-moi ce qui se passe et je vous aiderai.',
+    },
+    one: (id, subject, opened, status) =>
+      `Votre demande ${id}${subject ? ` « ${subject} »` : ''}${opened ? `, créée le ${opened},` : ''} est ${status}.`,
+    manyIntro: 'Voici vos demandes d’assistance :',
+    item: (id, subject, opened, status) => `${id}${subject ? ` « ${subject} »` : ''}${opened ? ` (créée le ${opened})` : ''} : ${status}`,
+    none: 'Je ne vois aucune demande d’assistance associée à votre adresse courriel. Si vous nous avez écrit il y a quelques minutes, elle n’apparaît peut-être pas encore; sinon, dites-moi de quoi il s’agit et je vous aiderai.',
+    notFound: 'Je n’ai trouvé aucune demande portant ce numéro associée à votre adresse courriel; je ne peux donc rien vous communiquer à son sujet.',
+    unavailable: (email) =>
+      email
+        ? `Je ne peux pas consulter vos demandes d’assistance pour le moment. Veuillez réessayer un peu plus tard, ou écrivez-nous à ${email}.`
+        : 'Je ne peux pas consulter vos demandes d’assistance pour le moment. Veuillez réessayer un peu plus tard.',
+    signIn:
+      'Pour protéger vos renseignements, je ne peux consulter une demande d’assistance que si vous êtes connecté avec l’adresse courriel utilisée pour l’ouvrir. Vous pouvez aussi répondre à tout courriel de notre équipe à ce sujet.',
+    related: (id, subject, status) => `Vous avez déjà une demande ouverte à ce sujet : ${id}${subject ? ` « ${subject} »` : ''} (${status}).`,
+  },
+
   handoff: {
     byPriority: {
       urgent: 'J’ai marqué votre demande comme urgente et je l’ai transmise à notre équipe. Quelqu’un communiquera avec vous le plus tôt possible.',

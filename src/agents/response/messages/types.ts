@@ -52,6 +52,10 @@ export const FINANCIAL_STATUSES = [
 ] as const;
 export type FinancialStatus = (typeof FINANCIAL_STATUSES)[number];
 
+/** Helpdesk (Zendesk) ticket statuses we can put into words; anything else is shown as the helpdesk reports it. */
+export const TICKET_STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
 export interface Locales {
   /** Intl locale for numbers and money. */
   number: string;
@@ -274,6 +278,33 @@ export interface Messages {
 
   outOfScope: {
     polite(shop: string): string;
+  };
+
+  /**
+   * The customer's support requests (helpdesk tickets). `id` arrives as "#5106", `subject` as the ticket's own
+   * subject (any language), `opened` as a formatted date, `status` from `status` below (or the raw status).
+   */
+  tickets: {
+    /** The status as a word or short phrase completing "Your request … is ___". */
+    status: Record<TicketStatus, string>;
+    /** What happens next, after a request's status sentence. */
+    next: Record<TicketStatus, string>;
+    /** One request: "Your request #5106 “Subject”, opened on …, is open." */
+    one(id: string, subject: string | undefined, opened: string | undefined, status: string): string;
+    /** Introduces a list of several requests. */
+    manyIntro: string;
+    /** One request in that list. */
+    item(id: string, subject: string | undefined, opened: string | undefined, status: string): string;
+    /** The customer asked about a request and has none under their email. */
+    none: string;
+    /** The request number they gave is not one of theirs: nothing about it is shared. */
+    notFound: string;
+    /** The helpdesk could not be reached. */
+    unavailable(email?: string): string;
+    /** An anonymous customer asked about a request. */
+    signIn: string;
+    /** They already have an open request about what this turn is about. */
+    related(id: string, subject: string | undefined, status: string): string;
   };
 
   handoff: {
