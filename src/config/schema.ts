@@ -135,6 +135,11 @@ const azureEnvironment = z.strictObject({
     .describe("where the platform's gateway answers (health, readiness, smoke); default: https://<app_gateway_public_ip output>"),
   images: imagesSchema,
   cloud: cloudSchema,
+  responseStrategy: z
+    .enum(['offline', 'azure-openai'], { message: 'expected offline or azure-openai' })
+    .default('offline')
+    .describe('how the response generators write replies: offline templates, or Azure OpenAI (PII tokenised before it leaves)'),
+  responseModel: z.enum(['gpt-4o-mini', 'gpt-4o'], { message: 'expected gpt-4o-mini or gpt-4o' }).default('gpt-4o').describe('the Azure OpenAI model of the azure-openai strategy'),
   integrations: z
     .strictObject({
       shopifyUrl: httpsUrl.describe("the shop's Shopify Admin URL, e.g. https://my-shop.myshopify.com"),

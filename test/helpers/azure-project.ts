@@ -1,6 +1,6 @@
 // A project folder for an azure environment `prod` against the HTTPS Azure fake: mac.yaml (subscription, resource
 // group, terraformDir `infra`, the fake as ARM endpoint and authority, plus the caller's extra keys), the Terraform
-// stand-in stack as infra/main.tf, and the empty backend settings `mac infra bootstrap` writes for a local backend.
+// stand-in stack as infra/main.tf, the shop's integration URLs, and the empty backend settings `mac infra bootstrap` writes for a local backend.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AzureFake } from '../fakes/azure/server.js';
@@ -19,6 +19,11 @@ export async function writeAzureProject(dir: string, fake: AzureFake, o: { resou
     '    cloud:',
     `      armEndpoint: ${fake.url}`,
     `      authorityHost: ${fake.url}`,
+    // Where the containers would reach the shop; nothing here calls them (the containers do not run).
+    '    integrations:',
+    '      shopifyUrl: https://demo-shop.myshopify.com',
+    '      zendeskUrl: https://demo-shop.zendesk.com',
+    '      zendeskEmail: agent@mock.example.com',
     ...(o.yaml ?? []).map((l) => `    ${l}`),
   ];
   await writeFile(path.join(dir, 'mac.yaml'), `${lines.join('\n')}\n`);

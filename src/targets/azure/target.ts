@@ -94,6 +94,8 @@ interface RolloutOutputs {
   keyVaultUri?: string;
   natsUrl?: string;
   openaiEndpoint?: string;
+  /** Azure OpenAI deployment names by model (openai_deployments output). */
+  openaiDeployments: Record<string, string>;
   cosmosDatabase?: string;
   tags: Record<string, string>;
   gatewayIp?: string;
@@ -108,6 +110,11 @@ interface RolloutRecord {
 }
 
 /** `shopify-api-token` → `SHOPIFY_API_TOKEN`: the secure environment variable a secret reaches its agents as. */
+/** Where the agents reach Shopify and Zendesk (container-settings.ts in the runtime reads these). */
+function integrationsEnvironment(i: AzureEnvironmentConfig['integrations']): Record<string, string> {
+  return i ? { SHOPIFY_URL: i.shopifyUrl, ZENDESK_URL: i.zendeskUrl, ZENDESK_EMAIL: i.zendeskEmail } : {};
+}
+
 export function secretEnvName(secret: string): string {
   return secret.toUpperCase().replace(/-/g, '_');
 }
@@ -152,6 +159,13 @@ export class AzureTarget implements Target {
   async plan(): Promise<Release> {
     const { projectDir } = this.environment;
     const cfg = this.config;
+    if (!cfg.integrations) {
+      // The intent-classifier, knowledge-retrieval and escalation-handler containers would exit at start without them.
+      throw new PreconditionError(
+        `${this.environment.name} does not say where the agents reach Shopify and Zendesk: the intent-classifier, knowledge-retrieval and escalation-handler containers cannot start without it.`,
+        `Add to environments.${this.environment.name} in mac.yaml:\n  integrations:\n    shopifyUrl: https://<shop>.myshopify.com\n    zendeskUrl: https://<account>.zendesk.com\n    zendeskEmail: <the Zendesk agent the API token belongs to>`,
+      );
+    }
     const version = JSON.parse(await readFile(path.join(packageRoot, 'package.json'), 'utf8')).version as string;
     const imageTag = cfg.images.tag !== 'latest' ? cfg.images.tag : await defaultImageTag(this.runner, packageRoot);
     const registry = (cfg.images.registry ?? `${cfg.namePrefix}acr.azurecr.io`).replace(/\/+$/, '');
@@ -296,6 +310,8 @@ export class AzureTarget implements Target {
         ...(o.openaiEndpoint ? { AZURE_OPENAI_ENDPOINT: o.openaiEndpoint } : {}),
         ...(o.cosmosDatabase ? { COSMOS_DATABASE: o.cosmosDatabase } : {}),
         ...(Object.keys(spec.policy).length ? { MAC_SHOP_POLICY: JSON.stringify(spec.policy) } : {}),
+        ...integrationsEnvironment(this.config.integrations),
+        ...(agent.startsWith('response-generator-') ? this.responseEnvironment(o) : {}),
       };
       const secureEnvironment: Record<string, string> = {};
       for (const secret of KNOWN_SECRETS) {
@@ -321,6 +337,20 @@ export class AzureTarget implements Target {
         command: [...AGENT_COMMAND, '--agent', agent, '--state-dir', '/home/node/state'],
       };
     });
+  }
+
+  /** How the response generators write replies: offline templates, or Azure OpenAI's deployment of responseModel. */
+  private responseEnvironment(o: RolloutOutputs): Record<string, string> {
+    const { responseStrategy, responseModel } = this.config;
+    if (responseStrategy === 'offline') return { MAC_RESPONSE_STRATEGY: 'offline' };
+    const deployment = o.openaiDeployments[responseModel];
+    if (!deployment || !o.openaiEndpoint) {
+      throw new PreconditionError(
+        `responseStrategy is azure-openai but Terraform's outputs name no ${!o.openaiEndpoint ? 'openai_endpoint' : `deployment of ${responseModel} (openai_deployments)`}.`,
+        `Run mac infra apply -e ${this.environment.name}, or set responseStrategy: offline in mac.yaml.`,
+      );
+    }
+    return { MAC_RESPONSE_STRATEGY: 'azure-openai', AZURE_OPENAI_DEPLOYMENT: deployment };
   }
 
   /** Current values of the secrets agents read (known secrets and the telemetry string), read from Key Vault now. */
@@ -505,7 +535,7 @@ export class AzureTarget implements Target {
     const values = await readTerraformOutputs(this.environment.stateDir);
     if (values) return rolloutOutputs(values, this.environment);
     if (o.required === false) {
-      return { resourceGroup: this.config.resourceGroup, location: this.config.region, groupNames: {}, identityId: '', tags: {}, agentIps: {} };
+      return { resourceGroup: this.config.resourceGroup, location: this.config.region, groupNames: {}, identityId: '', openaiDeployments: {}, tags: {}, agentIps: {} };
     }
     throw new PreconditionError(
       `${this.environment.name} has no Terraform outputs (${terraformOutputsPath(this.environment.stateDir)}): the infrastructure was not applied from here.`,
@@ -632,6 +662,7 @@ function rolloutOutputs(v: Record<string, unknown>, env: AzureEnvironment): Roll
     ...(str('key_vault_uri') ? { keyVaultUri: str('key_vault_uri') } : {}),
     ...(str('nats_url') ? { natsUrl: str('nats_url') } : {}),
     ...(str('openai_endpoint') ? { openaiEndpoint: str('openai_endpoint') } : {}),
+    openaiDeployments: map('openai_deployments'),
     ...(str('cosmos_database_name') ? { cosmosDatabase: str('cosmos_database_name') } : {}),
     tags: Object.keys(map('tags')).length ? map('tags') : { environment: env.name },
     ...(str('app_gateway_public_ip') ? { gatewayIp: str('app_gateway_public_ip') } : {}),

@@ -36,11 +36,16 @@ import { keyVault, keyVaultUrl, type FakeVault } from '../../fakes/azure/keyvaul
 import { startAzureFake, type AzureFake, type FakeRequest } from '../../fakes/azure/server.js';
 import { isolateAzureEnv } from '../../fakes/azure/process-env.js';
 import { hasTerraform } from '../../helpers/terraform.js';
+import { spawnAgent, until, type AgentProcess } from '../../helpers/agent-process.js';
+import { hasNatsServer, startNatsServer } from '../../helpers/nats.js';
+import { runSmoke } from '../../../src/deploy/smoke.js';
 
 if (!hasTerraform) console.warn('SKIPPING the azure target tests: they run the real terraform binary, and there is no `terraform` on PATH (install Terraform ≥ 1.6).');
 
 const DEMO = path.join(packageRoot, 'data', 'demo-shop');
 const TAG = '1.4.0-abc1234';
+const SHOP_URL = 'https://demo-shop.myshopify.com';
+const ZENDESK_URL = 'https://demo-shop.zendesk.com';
 const NEXT_TAG = '1.5.0-def5678';
 /** The fake polls fast; retries wait milliseconds (Deps targetOptions: a constructor option, no user-facing knob). */
 const TUNING: DepsInit['targetOptions'] = {
@@ -77,6 +82,8 @@ interface MacYaml {
   tag?: string | null;
   shopData?: boolean;
   agents?: string;
+  integrations?: boolean;
+  responseStrategy?: 'offline' | 'azure-openai';
 }
 
 beforeAll(async () => {
@@ -177,7 +184,12 @@ describe.skipIf(!hasTerraform)('mac deploy on an azure environment', () => {
         AZURE_CLIENT_ID: 'c0ffee00-0000-4000-8000-000000000001',
         AZURE_OPENAI_ENDPOINT: 'https://oai-test.openai.azure.com/',
         COSMOS_DATABASE: 'multiagent',
+        SHOPIFY_URL: SHOP_URL,
+        ZENDESK_URL,
+        ZENDESK_EMAIL: DEFAULT_MOCK_CREDENTIALS.zendesk.email,
       });
+      // The response generators write with the configured strategy (offline unless mac.yaml says azure-openai).
+      expect(env.MAC_RESPONSE_STRATEGY).toBe(agent.startsWith('response-generator-') ? 'offline' : undefined);
       // Each agent gets exactly the secrets the catalog says it reads, plus the telemetry connection string.
       const secure = secureValues(container.properties.environmentVariables);
       const expected: Record<string, string> = { APPLICATIONINSIGHTS_CONNECTION_STRING: seeded[TELEMETRY_SECRET]! };
@@ -249,6 +261,45 @@ describe.skipIf(!hasTerraform)('mac deploy on an azure environment', () => {
     // Terraform ran through mac's runner with the usual flags (and never a secret, per the canary).
     const tf = world.spawned.filter((s) => s.file === 'terraform').map((s) => s.args[1]);
     expect(tf).toEqual(expect.arrayContaining(['init', 'plan', 'show', 'apply', 'output']));
+  });
+
+  it.skipIf(!hasNatsServer)('the groups it PUT run the platform: each container\'s command and environment, started here over a real nats-server, pass the smoke test', async () => {
+    await world.yaml();
+    registerImages(TAG);
+    await seedSecrets();
+    const run = await world.mac(['deploy', '-e', 'prod']);
+    expect(run.code, run.stderr).toBe(0);
+
+    // Each group as Container Instances would start it: its command (node → this node, the image's /app → the
+    // package root, its state folder → a temporary one) and its environment, secure values included. Only where the
+    // agents reach each other and the shop differs here: this machine's nats-server and the stand-ins.
+    const nats = await startNatsServer();
+    const stateRoot = await mkdtemp(path.join(os.tmpdir(), 'mac-aci-contract-'));
+    const processes: AgentProcess[] = [];
+    try {
+      for (const agent of AGENT_NAMES) {
+        const container = ci.puts.filter((p) => p.group === world.groupName(agent)).at(-1)!.body.properties.containers[0]!;
+        const [node, main, ...args] = container.properties.command!;
+        expect([node, main, args[0], args[1], args[2]]).toEqual(['node', 'dist/agents/main.js', '--agent', agent, '--state-dir']);
+        const env = Object.fromEntries((container.properties.environmentVariables ?? []).map((e) => [e.name, e.value ?? e.secureValue ?? '']));
+        processes.push(
+          spawnAgent(agent, { ...env, PORT: '0', NATS_URL: nats.url, SHOPIFY_URL: mocks.urls.shopify, ZENDESK_URL: mocks.urls.zendesk }, path.join(stateRoot, agent)),
+        );
+      }
+      const urls = await Promise.all(processes.map((p) => p.ready));
+      const front = urls[AGENT_NAMES.indexOf('intent-classifier')]!;
+      await until('the gateway to be ready', async () => ((await fetch(new URL('/ready', front))).ok ? true : undefined));
+      const smoke = await runSmoke(front, DEMO);
+      expect(smoke.checks.map((c) => [c.name, c.ok])).toEqual([
+        ['health', true],
+        ['greeting', true],
+        ['order-status', true],
+      ]);
+    } finally {
+      await Promise.all(processes.map((p) => p.stop()));
+      await nats.stop();
+      await rm(stateRoot, { recursive: true, force: true });
+    }
   });
 
   it('with 20 % of ARM and Key Vault requests answered 429 or 503 still deploys; without shop data the order-status check is skipped', async () => {
@@ -344,6 +395,36 @@ describe.skipIf(!hasTerraform)('mac deploy on an azure environment', () => {
     expect(refused.stderr).toContain('hint: Review the plan with mac infra plan -e prod, apply it with mac infra apply -e prod, then deploy again.');
     expect(ci.puts.length).toBe(putsBefore);
     expect(existsSync(path.join(world.dir, '.mac', 'prod', 'tfplan'))).toBe(false);
+  });
+
+  it('responseStrategy azure-openai: the response generators get the strategy and the deployment of responseModel, the others nothing of it', async () => {
+    await world.yaml({ responseStrategy: 'azure-openai' });
+    registerImages(TAG);
+    await seedSecrets();
+    const run = await world.mac(['deploy', '-e', 'prod']);
+    expect(run.code, run.stderr).toBe(0);
+    for (const agent of AGENT_NAMES) {
+      const vars = ci.puts.filter((p) => p.group === world.groupName(agent)).at(-1)!.body.properties.containers[0]!.properties.environmentVariables ?? [];
+      const env = Object.fromEntries(vars.filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+      if (agent.startsWith('response-generator-')) {
+        expect(env).toMatchObject({ MAC_RESPONSE_STRATEGY: 'azure-openai', AZURE_OPENAI_DEPLOYMENT: 'gpt4o-dep', AZURE_OPENAI_ENDPOINT: 'https://oai-test.openai.azure.com/' });
+        expect(secureValues(vars)).toHaveProperty('AZURE_OPENAI_API_KEY');
+      } else {
+        expect(env).not.toHaveProperty('MAC_RESPONSE_STRATEGY');
+      }
+    }
+  });
+
+  it('without integrations in mac.yaml: exit 4 saying what to add, before anything changes', async () => {
+    await world.yaml({ integrations: false });
+    registerImages(TAG);
+    await seedSecrets();
+    const run = await world.mac(['deploy', '-e', 'prod']);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain('prod does not say where the agents reach Shopify and Zendesk');
+    expect(run.stderr).toContain('shopifyUrl: https://<shop>.myshopify.com');
+    expect(ci.puts).toHaveLength(0);
+    expect(world.spawned.filter((s) => s.file === 'terraform')).toEqual([]);
   });
 
   it('missing images: exit 4 naming them (tag <version>-<sha> as mac images makes it), before anything changes', async () => {
@@ -513,6 +594,10 @@ async function newWorld(): Promise<World> {
         `      authorityHost: ${fake.url}`,
         '    agents:',
         '      intent-classifier: { cpu: 1, memory: 3 }',
+        ...(o.responseStrategy ? [`    responseStrategy: ${o.responseStrategy}`, '    responseModel: gpt-4o'] : []),
+        ...(o.integrations === false
+          ? []
+          : ['    integrations:', `      shopifyUrl: ${SHOP_URL}`, `      zendeskUrl: ${ZENDESK_URL}`, `      zendeskEmail: ${DEFAULT_MOCK_CREDENTIALS.zendesk.email}`]),
         ...(o.shopData === false ? [] : ['    shop:', `      data: ${DEMO}`]),
       ];
       await writeFile(path.join(dir, 'mac.yaml'), `${lines.join('\n')}\n`);
@@ -578,6 +663,10 @@ output "nats_url" {
 
 output "openai_endpoint" {
   value = "https://oai-test.openai.azure.com/"
+}
+
+output "openai_deployments" {
+  value = { "gpt-4o-mini" = "gpt4o-mini-dep", "gpt-4o" = "gpt4o-dep", "text-embedding-3-large" = "embed-dep" }
 }
 
 output "cosmos_database_name" {
