@@ -106,13 +106,16 @@ export class KeyVaultStore implements SecretStore {
   }
 
   async get(name: string, version?: string): Promise<string | undefined> {
-    const client = await this.sdk();
-    try {
-      return (await client.getSecret(name, version ? { version } : {})).value;
-    } catch (err) {
-      if (status(err) === 404) return undefined;
-      throw this.explain(err, `read ${name}${version ? ` version ${version}` : ''}`);
-    }
+    return (await this.read(name, version))?.value;
+  }
+
+  /**
+   * The current value and the id of its version, in the one request `get` makes. The version is what a container
+   * group's spec hash records in place of the value (GroupSpec.secureVersions).
+   */
+  async current(name: string): Promise<{ value: string; version: string } | undefined> {
+    const secret = await this.read(name);
+    return secret?.value !== undefined && secret.version ? { value: secret.value, version: secret.version } : undefined;
   }
 
   /**
@@ -201,6 +204,18 @@ export class KeyVaultStore implements SecretStore {
         }),
     );
     return this.client;
+  }
+
+  /** A value and its version id; undefined when the secret (or that version) does not exist. */
+  private async read(name: string, version?: string): Promise<{ value?: string; version?: string } | undefined> {
+    const client = await this.sdk();
+    try {
+      const secret = await client.getSecret(name, version ? { version } : {});
+      return { value: secret.value, version: secret.properties.version };
+    } catch (err) {
+      if (status(err) === 404) return undefined;
+      throw this.explain(err, `read ${name}${version ? ` version ${version}` : ''}`);
+    }
   }
 
   /** Every version of a secret, oldest first; empty when there is none. */

@@ -65,6 +65,11 @@ export interface SecretStore {
   set(name: string, value: string, meta?: SecretMeta): Promise<SecretVersion>;
   /** The current value, or that of one version; undefined when the secret or version does not exist. */
   get(name: string, version?: string): Promise<string | undefined>;
+  /**
+   * The current value with its version id, for what records which value it used without keeping the value (a
+   * container group's spec hash); undefined when the secret does not exist. Where offered, one request like `get`.
+   */
+  current?(name: string): Promise<{ value: string; version: string } | undefined>;
   /** Every secret's metadata, sorted by name. Never values. */
   list(): Promise<SecretInfo[]>;
   /** A secret's versions, oldest first; empty when the secret does not exist. */

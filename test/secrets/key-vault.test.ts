@@ -90,7 +90,12 @@ describe('KeyVaultStore', () => {
   it('gets the current value or one version; undefined for what does not exist', async () => {
     const s = store();
     const v1 = await s.set('zendesk-api-token', 'first');
-    await s.set('zendesk-api-token', 'second');
+    const v2 = await s.set('zendesk-api-token', 'second');
+    fake.reset();
+    // The current value with its version id, in one request (what a container group's spec hash records).
+    expect(await s.current('zendesk-api-token')).toEqual({ value: 'second', version: v2.version });
+    expect(fake.requests.filter((r) => r.route?.startsWith('keyvault')).map((r) => r.route)).toEqual(['keyvault secret get']);
+    expect(await s.current('no-such-secret')).toBeUndefined();
     expect(await s.get('zendesk-api-token')).toBe('second');
     expect(await s.get('zendesk-api-token', v1.version)).toBe('first');
     expect(await s.get('zendesk-api-token', 'f'.repeat(32))).toBeUndefined();

@@ -6,9 +6,14 @@
 //
 // A deploy PUTs every changed group at once and polls the long-running operations side by side, then waits until each
 // group's containers are Running. A group whose spec hash (tag `mac-spec-hash`) matches and that provisioned is left
-// alone — secure values are never returned by Azure, so the hash is what tells us they did not change — or, when it
-// was stopped, started. If any group fails, every group goes back to the previous release's spec and the deploy fails
-// naming the groups.
+// alone, or, when it was stopped, started. If any group fails, every group goes back to the previous release's spec and
+// the deploy fails naming the groups.
+//
+// Secure values are never returned by Azure, so the hash is what tells a changed one — but the tag is readable by
+// anyone with Reader on the group, and a hash of a value is a test for guesses of it (a short token falls to a
+// dictionary). So the hash covers each secure value's Key Vault version (GroupSpec.secureVersions: a new value is a new
+// version), never the value. A secure value given without a version cannot be shown unchanged: its group is sent
+// again on every deploy.
 //
 // Transient failures: the SDK pipeline retries 429 (Retry-After) and 5xx itself; on top of that a poll that still fails
 // resumes the same operation from the poller's saved state (core-lro otherwise marks the whole operation failed), and a
@@ -58,6 +63,12 @@ export interface GroupSpec {
   environment: Record<string, string>;
   /** Values resolved from Key Vault by the caller; sent as `secureValue`, never logged. */
   secureEnvironment: Record<string, string>;
+  /**
+   * By secure environment name: the Key Vault version id its value was read at (any id that changes with the value and
+   * reveals nothing of it). The spec hash covers these instead of the values; a secure name without one makes the
+   * group redeploy on every deploy.
+   */
+  secureVersions?: Record<string, string>;
   /** Resource id of the user-assigned identity the group runs as (and pulls from ACR with). */
   identityId: string;
   /** Subnet for a private IP; without it the group gets a public IP. */
@@ -363,6 +374,7 @@ export class ContainerDeployer {
     const { name } = spec;
     const fail = (reason: string): ApplyResult => ({ spec, failure: { name, reason: redact(reason) } });
     const hash = specHash(spec);
+    const unversioned = unversionedSecrets(spec);
     let current: ContainerGroup | undefined;
     try {
       current = await this.transient(() => this.getOrUndefined(name));
@@ -370,7 +382,11 @@ export class ContainerDeployer {
       return fail(`could not read the container group: ${describe(err)}`);
     }
     const stopped = current?.instanceView?.state === 'Stopped';
-    if (current && current.tags?.[SPEC_HASH_TAG] === hash && current.provisioningState === 'Succeeded' && stopped) {
+    const tagMatches = current?.tags?.[SPEC_HASH_TAG] === hash && current.provisioningState === 'Succeeded';
+    // Without a version for every secure value, a matching tag does not show that the values are the same.
+    const same = tagMatches && unversioned.length === 0;
+    if (tagMatches && !same) p(`${name}: sending it again: no Key Vault version for ${unversioned.join(', ')}, so an unchanged value cannot be told`);
+    if (current && same && stopped) {
       // Same spec, stopped (mac stop, or a failed first release): start it rather than send the same spec again.
       const started = performance.now();
       p(`${name}: stopped, starting ${imageTag(spec.image)}`);
@@ -389,7 +405,7 @@ export class ContainerDeployer {
         outcome: { name, agent: spec.agent, image: spec.image, action: 'started', provisioningState: 'Succeeded', seconds: took, ...(ready.ip ? { ip: ready.ip } : {}) },
       };
     }
-    if (current && current.tags?.[SPEC_HASH_TAG] === hash && current.provisioningState === 'Succeeded') {
+    if (current && same) {
       p(`${name}: unchanged (${imageTag(spec.image)})`);
       return {
         spec,
@@ -562,18 +578,23 @@ export class ContainerDeployer {
   }
 }
 
-/** The hash kept in the `mac-spec-hash` tag: everything that makes a group what it is, secure values included. */
+/**
+ * The hash kept in the `mac-spec-hash` tag: everything that makes a group what it is. Of the secure environment, the
+ * names and their versions (secureVersions), never the values: the tag is readable with Reader (see the header).
+ */
 export function specHash(spec: GroupSpec): string {
   const sorted = (r: Record<string, string>): [string, string][] => Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const canonical = JSON.stringify({
-    v: 1,
+    v: 2,
     agent: spec.agent,
     image: spec.image,
     cpu: spec.cpu,
     memoryGb: spec.memoryGb,
     port: spec.port,
     environment: sorted(spec.environment),
-    secure: createHash('sha256').update(JSON.stringify(sorted(spec.secureEnvironment))).digest('hex'),
+    secure: Object.keys(spec.secureEnvironment)
+      .sort()
+      .map((name) => [name, spec.secureVersions?.[name] ?? null]),
     identityId: spec.identityId.toLowerCase(),
     subnetId: spec.subnetId?.toLowerCase() ?? null,
     location: spec.location.replace(/\s+/g, '').toLowerCase(),
@@ -587,6 +608,13 @@ export function specHash(spec: GroupSpec): string {
           : [spec.probes.liveness ?? null, spec.probes.readiness ?? null, spec.probes.port ?? null],
   });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+}
+
+/** The secure environment names the spec gives no version for. */
+function unversionedSecrets(spec: GroupSpec): string[] {
+  return Object.keys(spec.secureEnvironment)
+    .filter((name) => !spec.secureVersions?.[name])
+    .sort();
 }
 
 /** The ContainerGroup resource for a spec (what `deploy` PUTs). */

@@ -6,7 +6,7 @@
 // Credential: the fake's service principal through DefaultAzureCredential (src/azure/credential.ts) restricted to
 // EnvironmentCredential, so nothing ever probes IMDS; a loopback-only guard proves no other connection was tried.
 import { inspect } from 'node:util';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
 import type { TokenCredential } from '@azure/identity';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import {
   ContainerDeployer,
   ContainerDeployError,
   SPEC_HASH_TAG,
+  specHash,
   type ContainerDeployerOptions,
   type GroupSpec,
 } from '../../../src/targets/azure/containers.js';
@@ -32,6 +33,12 @@ const SECRET_OPENAI = `sk-canary-${randomUUID()}`;
 const SECRET_INSIGHTS = `InstrumentationKey=${randomUUID()};IngestionEndpoint=https://canary.example`;
 const SECRET_NATS = `nats-canary-${randomUUID()}`;
 const SECRETS = [SECRET_OPENAI, SECRET_INSIGHTS, SECRET_NATS];
+/** Key Vault version ids of the secure values (what the spec hash covers instead of the values). */
+const VERSIONS = {
+  AZURE_OPENAI_API_KEY: 'a1f0c3e5b7d94e2f8a6c0b1d2e3f4a5b',
+  APPLICATIONINSIGHTS_CONNECTION_STRING: 'b2e1d4f6c8e05f3a9b7d1c2e3f4a5b6c',
+  NATS_AUTH_TOKEN: 'c3d2e5a7d9f16a4b0c8e2d3f4a5b6c7d',
+};
 
 let fake: AzureFake;
 let ci: ContainerInstanceFake;
@@ -110,6 +117,7 @@ function release(version: string, sha: string, natsVersion = '2.10.22'): GroupSp
       port: 8080,
       environment: { AGENT_NAME: agent, NATS_URL: 'nats://ci-nats:4222', MAC_TRANSPORT: 'nats', LOG_LEVEL: 'info' },
       secureEnvironment: { AZURE_OPENAI_API_KEY: SECRET_OPENAI, APPLICATIONINSIGHTS_CONNECTION_STRING: SECRET_INSIGHTS },
+      secureVersions: { AZURE_OPENAI_API_KEY: VERSIONS.AZURE_OPENAI_API_KEY, APPLICATIONINSIGHTS_CONNECTION_STRING: VERSIONS.APPLICATIONINSIGHTS_CONNECTION_STRING },
       identityId: identityId(),
       subnetId: subnetId(),
       location: 'eastus',
@@ -127,6 +135,7 @@ function release(version: string, sha: string, natsVersion = '2.10.22'): GroupSp
     probes: { liveness: '/healthz', readiness: '/healthz?js-enabled-only=true', port: 8222 },
     environment: {},
     secureEnvironment: { NATS_AUTH_TOKEN: SECRET_NATS },
+    secureVersions: { NATS_AUTH_TOKEN: VERSIONS.NATS_AUTH_TOKEN },
     identityId: identityId(),
     subnetId: subnetId(),
     location: 'eastus',
@@ -239,9 +248,11 @@ describe('ContainerDeployer.deploy', () => {
     expect(fake.requests.filter((r) => r.route === 'aci containergroups put').every((r) => r.status === 200)).toBe(true);
     ci.puts.length = 0;
 
-    // A rotated secret changes nothing Azure shows, but the spec hash sees it.
+    // A rotated secret changes nothing Azure shows, but the spec hash sees its new Key Vault version.
     const rotated = release('1.5.0', 'd4e5f6a').map((s) =>
-      s.agent === 'nats' ? { ...s, secureEnvironment: { NATS_AUTH_TOKEN: `${SECRET_NATS}-v2` } } : s,
+      s.agent === 'nats'
+        ? { ...s, secureEnvironment: { NATS_AUTH_TOKEN: `${SECRET_NATS}-v2` }, secureVersions: { NATS_AUTH_TOKEN: 'd4c3f6b8e0a27b5c1d9f3e4a5b6c7d8e' } }
+        : s,
     );
     const third = await deployer().deploy(rotated, progress);
     expect(third).toMatchObject({ changed: 1, unchanged: 8 });
@@ -250,6 +261,49 @@ describe('ContainerDeployer.deploy', () => {
       name: 'NATS_AUTH_TOKEN',
       secureValue: `${SECRET_NATS}-v2`,
     });
+  });
+
+  it('the spec-hash tag, readable with Reader, is no test for guesses of a secure value; a new version changes it', async () => {
+    // A weak token, the kind a dictionary holds.
+    const weak = 'changeme1';
+    const spec: GroupSpec = { ...release('1.4.0', 'a1b2c3d').find((s) => s.agent === 'nats')!, secureEnvironment: { NATS_AUTH_TOKEN: weak } };
+    await deployer().deploy([spec], progress);
+
+    // What anyone with Reader on the group sees.
+    const reader = new ContainerInstanceManagementClient(credential, fake.subscriptionId, { endpoint: fake.url });
+    const seen = await reader.containerGroups.get(rg, spec.name);
+    const tag = seen.tags?.[SPEC_HASH_TAG] ?? '';
+    expect(tag).toMatch(/^[0-9a-f]{32}$/);
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    const digests = [sha(weak), sha(JSON.stringify([['NATS_AUTH_TOKEN', weak]]))];
+    for (const value of Object.values(seen.tags ?? {})) {
+      for (const d of digests) {
+        expect(value).not.toContain(d);
+        expect(value).not.toContain(d.slice(0, 32));
+      }
+    }
+    // Guessing: the tag comes out the same whatever value is tried, so it confirms none.
+    for (const guess of ['password', 'changeme', weak, '123456']) {
+      expect(specHash({ ...spec, secureEnvironment: { NATS_AUTH_TOKEN: guess } })).toBe(tag);
+    }
+    // A new Key Vault version (a rotation) is a new hash, and the group is sent again.
+    const rotated: GroupSpec = { ...spec, secureEnvironment: { NATS_AUTH_TOKEN: 'changeme2' }, secureVersions: { NATS_AUTH_TOKEN: 'e5f4a7c9b1d38c6d2e0a4f5b6c7d8e9f' } };
+    expect(specHash(rotated)).not.toBe(tag);
+    ci.puts.length = 0;
+    expect((await deployer().deploy([rotated], progress)).groups[0]?.action).toBe('updated');
+    expect(putsIn()).toHaveLength(1);
+    expect((await deployer().deploy([rotated], progress)).groups[0]?.action).toBe('unchanged');
+  });
+
+  it('sends a group with a secure value but no version again on every deploy, saying why', async () => {
+    const { secureVersions: _none, ...spec } = release('1.4.0', 'a1b2c3d').find((s) => s.agent === 'nats')!;
+    await deployer().deploy([spec], progress);
+    ci.puts.length = 0;
+    lines = [];
+    const again = await deployer().deploy([spec], progress);
+    expect(again.groups[0]?.action).toBe('updated');
+    expect(putsIn()).toHaveLength(1);
+    expect(lines).toContain('ci-nats: sending it again: no Key Vault version for NATS_AUTH_TOKEN, so an unchanged value cannot be told');
   });
 
   it('rolls every group back to the previous images when one operation fails, and names the group', async () => {
