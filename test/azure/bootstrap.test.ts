@@ -53,10 +53,9 @@ function credentialEnv(): Record<string, string> {
 }
 
 function macYaml(): string {
-  return [
-    'version: 1',
-    'environments:',
-    '  prod:',
+  // Two azure environments in the same subscription (so the same state account), and a local one.
+  const azure = (name: string) => [
+    `  ${name}:`,
     '    target: azure',
     `    subscription: ${fake.subscriptionId}`,
     '    region: westeurope',
@@ -64,29 +63,15 @@ function macYaml(): string {
     `      armEndpoint: ${fake.url}`,
     `      authorityHost: ${fake.url}`,
     '      keyVaultDnsSuffix: vault.localhost',
-    '  staging:',
-    '    target: azure',
-    `    subscription: ${fake.subscriptionId}`,
-    '    region: westeurope',
-    '    cloud:',
-    `      armEndpoint: ${fake.url}`,
-    `      authorityHost: ${fake.url}`,
-    '      keyVaultDnsSuffix: vault.localhost',
-    '  dev:',
-    '    target: local',
-    '',
-  ].join('\n');
+  ];
+  return ['version: 1', 'environments:', ...azure('prod'), ...azure('staging'), '  dev:', '    target: local', ''].join('\n');
 }
 
-function bootstrap(...args: string[]) {
-  return runCli(['-e', 'prod', 'infra', 'bootstrap', ...args], { cwd: dir, env: credentialEnv() });
+function bootstrapIn(env: string, ...args: string[]) {
+  return runCli(['-e', env, 'infra', 'bootstrap', ...args], { cwd: dir, env: credentialEnv() });
 }
 
-async function bootstrapEnv(env: string): Promise<Doc> {
-  const run = await runCli(['-e', env, 'infra', 'bootstrap', '--json'], { cwd: dir, env: credentialEnv() });
-  expect(run.code, run.stderr).toBe(0);
-  return JSON.parse(run.stdout) as Doc;
-}
+const bootstrap = (...args: string[]) => bootstrapIn('prod', ...args);
 
 const settingsOf = async (env: string) => JSON.parse(await readFile(path.join(dir, '.mac', env, 'terraform-backend.json'), 'utf8')) as Record<string, string>;
 
@@ -103,11 +88,13 @@ interface Doc {
   steps: { step: string; name: string; status: string; detail: string }[];
 }
 
-async function bootstrapJson(...args: string[]): Promise<Doc> {
-  const run = await bootstrap('--json', ...args);
+async function bootstrapJsonIn(env: string, ...args: string[]): Promise<Doc> {
+  const run = await bootstrapIn(env, '--json', ...args);
   expect(run.code, run.stderr).toBe(0);
   return JSON.parse(run.stdout) as Doc;
 }
+
+const bootstrapJson = (...args: string[]) => bootstrapJsonIn('prod', ...args);
 
 const statuses = (doc: Doc) => doc.steps.map((s) => [s.step, s.name, s.status]);
 const writes = () => fake.requests.filter((r) => !['GET', 'HEAD'].includes(r.method) && r.route !== 'entra token');
@@ -281,8 +268,8 @@ describe('mac infra bootstrap', () => {
 
   it('gives each environment its own state blob in the shared account, so two environments never share a state', async () => {
     const account = stateAccountName(fake.subscriptionId);
-    const prod = await bootstrapEnv('prod');
-    const staging = await bootstrapEnv('staging');
+    const prod = await bootstrapJsonIn('prod');
+    const staging = await bootstrapJsonIn('staging');
     expect([prod.storageAccount, prod.container, prod.key]).toEqual([account, 'tfstate', 'prod.tfstate']);
     expect([staging.storageAccount, staging.container, staging.key]).toEqual([account, 'tfstate', 'staging.tfstate']);
     expect((await settingsOf('prod')).key).toBe('prod.tfstate');
@@ -290,7 +277,7 @@ describe('mac infra bootstrap', () => {
     // Both use the default terraformDir: its backend.hcl is the last bootstrapped environment's, and prod's key does
     // not come from it.
     expect(await readFile(path.join(dir, 'terraform/phase4_prod/backend.hcl'), 'utf8')).toBe(expectedBackendHcl(account, 'staging'));
-    const again = await bootstrapEnv('prod');
+    const again = await bootstrapJsonIn('prod');
     expect(again.key).toBe('prod.tfstate');
     expect(again.steps.find((s) => s.name === '.mac/prod/terraform-backend.json')?.status).toBe('exists');
   });
@@ -303,17 +290,17 @@ describe('mac infra bootstrap', () => {
       path.join(dir, '.mac', 'prod', 'terraform-backend.json'),
       `${JSON.stringify({ subscription_id: fake.subscriptionId, resource_group_name: 'tfstate-rg', storage_account_name: account, container_name: 'tfstate', key: 'phase4-prod.tfstate' })}\n`,
     );
-    expect((await bootstrapEnv('prod')).key).toBe('phase4-prod.tfstate');
+    expect((await bootstrapJsonIn('prod')).key).toBe('phase4-prod.tfstate');
     expect((await settingsOf('prod')).key).toBe('phase4-prod.tfstate');
     const hcl = path.join(dir, 'terraform/phase4_prod/backend.hcl');
     expect(await readFile(hcl, 'utf8')).toBe(expectedBackendHcl(account, 'prod', 'phase4-prod.tfstate'));
 
     // No settings file (a fresh checkout of a repository that keeps backend.hcl): backend.hcl written for prod counts…
     await rm(path.join(dir, '.mac'), { recursive: true });
-    expect((await bootstrapEnv('prod')).key).toBe('phase4-prod.tfstate');
+    expect((await bootstrapJsonIn('prod')).key).toBe('phase4-prod.tfstate');
     // … for prod only: staging starts its own state rather than take prod's.
     await rm(path.join(dir, '.mac'), { recursive: true });
-    expect((await bootstrapEnv('staging')).key).toBe('staging.tfstate');
+    expect((await bootstrapJsonIn('staging')).key).toBe('staging.tfstate');
   });
 
   it('brings an existing account and blob service in line, keeping what it need not change', async () => {
