@@ -2,9 +2,9 @@
 // Commands receive it explicitly; nothing is a module-level singleton, so tests build their own.
 import path from 'node:path';
 import type { LoadedConfig, ResolvedEnvironment } from './config/load.js';
-import { execaRunner, type Runner } from './exec.js';
-import { Io } from './io.js';
-import { inquirerPrompter, nonInteractivePrompter, type Prompter } from './prompter.js';
+import type { Runner } from './exec.js';
+import type { Io } from './io.js';
+import type { Prompter } from './prompter.js';
 import type { OpenTargetOptions } from './targets/open.js';
 import type { Target } from './targets/target.js';
 
@@ -32,6 +32,11 @@ export interface DepsInit {
   /** How targets are opened (the azure target's poll interval and retries): tests make Azure fast. */
   targetOptions?: Pick<OpenTargetOptions, 'azure'>;
 }
+
+// The runner and the prompters load on first use: `mac --help` starts no process and asks nothing.
+const execaRunner: Runner = {
+  run: async (file, args, options) => (await import('./exec.js')).execaRunner.run(file, args, options),
+};
 
 export class Deps {
   readonly io: Io;
@@ -71,7 +76,13 @@ export class Deps {
 
   get prompter(): Prompter {
     if (this.explicitPrompter) return this.explicitPrompter;
-    return this.io.promptsAllowed ? inquirerPrompter() : nonInteractivePrompter();
+    const interactive = this.io.promptsAllowed;
+    const prompter = () => import('./prompter.js').then((m) => (interactive ? m.inquirerPrompter() : m.nonInteractivePrompter()));
+    return {
+      input: async (q) => (await prompter()).input(q),
+      select: async (q) => (await prompter()).select(q),
+      confirm: async (q) => (await prompter()).confirm(q),
+    };
   }
 
   /** mac.yaml of the working directory, validated once. */

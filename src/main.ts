@@ -1,23 +1,30 @@
 // Entry point: build deps and program, run, and turn every outcome into an exit code (here and only here).
 import { readFileSync } from 'node:fs';
-import { CommanderError } from 'commander';
+import { isatty } from 'node:tty';
 import { Deps } from './deps.js';
 import { ExitCode, UserError } from './errors.js';
 import { Io } from './io.js';
-import { buildProgram } from './program.js';
+import { buildProgram, CommanderError } from './program.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-export async function main(argv: string[], deps?: Deps): Promise<number> {
-  deps ??= new Deps({
-    io: new Io({ stdout: process.stdout, stderr: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY), env: process.env }),
+/** The real process: its streams, working directory and environment. */
+function processDeps(): Deps {
+  // process.stdin and process.stderr open their stream when first read: ask isatty instead, and open stderr only to
+  // write to it (`mac --help` reads no input and writes only to stdout).
+  const stderr = { write: (s: string) => process.stderr.write(s), isTTY: isatty(2) };
+  return new Deps({
+    io: new Io({ stdout: process.stdout, stderr, stdinIsTTY: isatty(0), env: process.env }),
     cwd: process.cwd(),
     env: process.env,
   });
-  const program = buildProgram(deps, packageVersion());
+}
+
+export async function main(argv: string[], deps: Deps = processDeps()): Promise<number> {
+  const program = await buildProgram(deps, packageVersion(), argv.slice(2));
   const onSigint = () => {
     // A command that stops gracefully on Ctrl-C (mac dev) has its own listener; otherwise stop now.
     if (process.listenerCount('SIGINT') > 1) return;
