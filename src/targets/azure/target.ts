@@ -119,6 +119,12 @@ export function secretEnvName(secret: string): string {
   return secret.toUpperCase().replace(/-/g, '_');
 }
 
+/** A secure value and the Key Vault version it was read at. */
+interface SecureValue {
+  value: string;
+  version?: string;
+}
+
 export class AzureTarget implements Target {
   readonly kind = 'azure';
   readonly secrets: SecretStore;
@@ -293,7 +299,7 @@ export class AzureTarget implements Target {
   }
 
   /** The container groups of a release: what each agent runs, with the secure values given. */
-  private groupSpecs(spec: AzureSpec, o: RolloutOutputs, values: Map<string, string>): GroupSpec[] {
+  private groupSpecs(spec: AzureSpec, o: RolloutOutputs, values: Map<string, SecureValue>): GroupSpec[] {
     const keyVaultUri = this.config.keyVaultUrl ?? o.keyVaultUri;
     const telemetry = values.get(TELEMETRY_SECRET);
     return AGENT_NAMES.filter((agent) => spec.agents[agent]).map((agent) => {
@@ -314,11 +320,16 @@ export class AzureTarget implements Target {
         ...(agent.startsWith('response-generator-') ? this.responseEnvironment(o) : {}),
       };
       const secureEnvironment: Record<string, string> = {};
+      const secureVersions: Record<string, string> = {};
+      const secure = (envName: string, v: SecureValue): void => {
+        secureEnvironment[envName] = v.value;
+        if (v.version) secureVersions[envName] = v.version;
+      };
       for (const secret of KNOWN_SECRETS) {
-        const value = values.get(secret.name);
-        if (value !== undefined && secret.consumers.includes(agent as AgentName)) secureEnvironment[secretEnvName(secret.name)] = value;
+        const v = values.get(secret.name);
+        if (v !== undefined && secret.consumers.includes(agent as AgentName)) secure(secretEnvName(secret.name), v);
       }
-      if (telemetry !== undefined) secureEnvironment.APPLICATIONINSIGHTS_CONNECTION_STRING = telemetry;
+      if (telemetry !== undefined) secure('APPLICATIONINSIGHTS_CONNECTION_STRING', telemetry);
       return {
         name: o.groupNames[agent]!,
         agent,
@@ -328,6 +339,7 @@ export class AzureTarget implements Target {
         port: AGENT_PORT,
         environment,
         secureEnvironment,
+        secureVersions,
         identityId: o.identityId,
         ...(o.subnetId ? { subnetId: o.subnetId } : {}),
         location: o.location,
@@ -354,16 +366,18 @@ export class AzureTarget implements Target {
   }
 
   /** Current values of the secrets agents read (known secrets and the telemetry string), read from Key Vault now. */
-  private async secretValues(): Promise<Map<string, string>> {
+  private async secretValues(): Promise<Map<string, SecureValue>> {
     const names = [...KNOWN_SECRETS.map((s) => s.name), TELEMETRY_SECRET];
     const present = new Set((await this.secrets.list()).map((s) => s.name));
-    const values = new Map<string, string>();
+    const values = new Map<string, SecureValue>();
     await Promise.all(
       names
         .filter((n) => present.has(n))
         .map(async (name) => {
-          const value = await this.secrets.get(name);
-          if (value !== undefined) values.set(name, value);
+          // The version goes into the group's spec hash in place of the value (see containers.ts).
+          const read = this.secrets.current ? await this.secrets.current(name) : undefined;
+          const value = read?.value ?? (await this.secrets.get(name));
+          if (value !== undefined) values.set(name, { value, ...(read ? { version: read.version } : {}) });
         }),
     );
     return values;
@@ -597,6 +611,10 @@ class VaultOnDemand implements SecretStore {
   }
   async get(name: string, version?: string): Promise<string | undefined> {
     return (await this.vault()).get(name, version);
+  }
+  async current(name: string): Promise<{ value: string; version: string } | undefined> {
+    const vault = await this.vault();
+    return vault.current?.(name);
   }
   async list(): Promise<SecretInfo[]> {
     return (await this.vault()).list();
