@@ -306,7 +306,7 @@ async function recordState(target: Target, probe: DataProbe, before?: RecordedSt
   const release = await runningRelease(target, status);
   const secrets = await target.secrets.list();
   const secretHash = createHash('sha256');
-  for (const s of [...secrets].sort((a, b) => a.name.localeCompare(b.name))) secretHash.update(`${s.name}@${s.currentVersion}\n`);
+  for (const s of [...secrets].sort((a, b) => a.name.localeCompare(b.name))) secretHash.update(`${s.name}@${s.currentVersion ?? s.updatedAt.toISOString()}\n`);
   const values: Record<string, string> = {
     processes: describeProcesses(status),
     release: release?.id ?? '(none)',
