@@ -8,6 +8,9 @@
 // - failures surface as `IntegrationError`, whose message names the service, method, path (never the query string,
 //   which may hold PII or a secret) and status, and is scrubbed of every configured secret.
 
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
 import pRetry, { AbortError } from 'p-retry';
 
 export type IntegrationService = 'shopify' | 'zendesk' | 'mailchimp' | 'ga4';
@@ -82,6 +85,7 @@ export interface HttpClientOptions {
   retry?: RetryOptions;
   /** Values that must never appear in an error message (tokens, API keys, Basic credentials). */
   secrets?: string[];
+  /** Replaces the default transport (node:http with keep-alive connections); tests inject fakes here. */
   fetch?: typeof fetch;
 }
 
@@ -135,7 +139,7 @@ export class HttpClient {
   private readonly timeoutMs: number;
   private readonly retry: Required<Omit<RetryOptions, 'onRetry'>> & Pick<RetryOptions, 'onRetry'>;
   private readonly secrets: string[];
-  private readonly fetchImpl: typeof fetch;
+  private readonly fetchImpl: typeof fetch | undefined;
 
   constructor(options: HttpClientOptions) {
     this.service = options.service;
@@ -166,7 +170,7 @@ export class HttpClient {
     if (this.retry.minTimeoutMs > this.retry.maxTimeoutMs) this.retry.maxTimeoutMs = this.retry.minTimeoutMs;
     // Secrets shorter than 4 characters would scrub ordinary words; such secrets are not secrets anyway.
     this.secrets = (options.secrets ?? []).filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.fetchImpl = options.fetch;
   }
 
   /** Resolves a path relative to the base URL (or checks an absolute URL is on the same origin). */
@@ -265,11 +269,17 @@ export class HttpClient {
     }
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const where = `${this.service} ${method} ${url.pathname}`;
-    let response: Response;
+    let response: Received;
     let text: string;
     try {
-      response = await this.fetchImpl(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
-      text = await response.text();
+      const signal = AbortSignal.timeout(timeoutMs);
+      if (this.fetchImpl) {
+        const r = await this.fetchImpl(url, { method, headers, body, signal });
+        text = await r.text();
+        response = r;
+      } else {
+        ({ response, text } = await send(url, method, headers, body, signal));
+      }
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       throw new IntegrationError({
@@ -338,6 +348,73 @@ export class HttpClient {
       return undefined;
     }
   }
+}
+
+interface Received {
+  status: number;
+  statusText: string;
+  headers: Headers;
+}
+
+// One keep-alive agent per scheme for every client in the process: a lookup reuses an open connection instead of
+// paying a TCP connect (and the server a new socket) per request. An idle connection is kept no longer than the
+// server's `Keep-Alive: timeout=N` allows, with a margin: Node's agent (like fetch's pool) keeps a second of margin
+// and so never reuses a connection whose server announces one second or less (Node's own default server announces
+// five; the integration stand-ins one) — there a request paid a new connection every time. Such a connection is
+// kept for half the announced time instead.
+function shortHintKeepAlive<A extends http.Agent>(agent: A): A {
+  const keep = agent.keepSocketAlive.bind(agent);
+  agent.keepSocketAlive = (duplex) => {
+    const socket = duplex as Socket;
+    const res = (socket as { _httpMessage?: { res?: http.IncomingMessage } })._httpMessage?.res;
+    const hint = Number(/^timeout=(\d+)/.exec(String(res?.headers['keep-alive'] ?? ''))?.[1] ?? NaN);
+    if (!(hint > 0 && hint <= 1)) return keep(socket);
+    socket.setKeepAlive(true, 1000);
+    socket.unref();
+    socket.setTimeout((hint * 1000) / 2); // the agent destroys a free socket on timeout
+    return true;
+  };
+  return agent;
+}
+const AGENTS = {
+  'http:': shortHintKeepAlive(new http.Agent({ keepAlive: true })),
+  'https:': shortHintKeepAlive(new https.Agent({ keepAlive: true })),
+};
+
+/** The request over node:http(s): status, headers and the body as text. Aborts with the signal's reason. */
+function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<{ response: Received; text: string }> {
+  return new Promise((resolve, reject) => {
+    const lib = url.protocol === 'https:' ? https : http;
+    const agent = url.protocol === 'https:' ? AGENTS['https:'] : AGENTS['http:'];
+    const outgoing: Record<string, string | number> = { ...headers };
+    if (body !== undefined) outgoing['content-length'] = Buffer.byteLength(body);
+    const req = lib.request(url, { method, headers: outgoing, agent });
+    const onAbort = () => {
+      const reason = signal.reason instanceof Error ? signal.reason : Object.assign(new Error('aborted'), { name: 'AbortError' });
+      req.destroy(reason);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.on('error', (error) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(error);
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        signal.removeEventListener('abort', onAbort);
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) {
+          if (Array.isArray(v)) for (const x of v) h.append(k, x);
+          else if (v !== undefined) h.set(k, v);
+        }
+        resolve({ response: { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: h }, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    req.end(body);
+  });
 }
 
 /** Basic auth header value. */
