@@ -226,6 +226,20 @@ function usageDate(v: unknown): string {
   return /^\d{8}$/.test(s) ? `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}` : s.slice(0, 10);
 }
 
+/** The rows of a daily cost query grouped by ServiceName, as {service, date, cost} (columns found by name). */
+export function dailyCosts(result: { columns: { name: string; type: string }[]; rows: unknown[][] }, month: string): { daily: ServiceCost[]; currency: string } {
+  const costCol = Math.max(0, columnIndex(result.columns, ['Cost', 'PreTaxCost', 'CostUSD']));
+  const dateCol = columnIndex(result.columns, ['UsageDate']);
+  const serviceCol = columnIndex(result.columns, ['ServiceName']);
+  const currencyCol = columnIndex(result.columns, ['Currency']);
+  const daily: ServiceCost[] = result.rows.map((r) => ({
+    azureService: serviceCol >= 0 ? String(r[serviceCol] ?? '') || 'Unassigned' : 'Unassigned',
+    date: dateCol >= 0 ? usageDate(r[dateCol]) : month,
+    costUsd: Number(r[costCol]) || 0,
+  }));
+  return { daily, currency: currencyCol >= 0 && result.rows[0] ? String(result.rows[0][currencyCol]) : 'USD' };
+}
+
 /** Fetches the month's actual cost by service and day, its forecast, and the budget. */
 export async function fetchMonthCosts(o: FetchOptions): Promise<MonthCosts> {
   const { config, credential, month, now } = o;
@@ -254,16 +268,7 @@ export async function fetchMonthCosts(o: FetchOptions): Promise<MonthCosts> {
       dataset: { granularity: 'Daily', aggregation, grouping: [{ type: 'Dimension', name: 'ServiceName' }] },
     }),
   );
-  const costCol = Math.max(0, columnIndex(actual.columns, ['Cost', 'PreTaxCost', 'CostUSD']));
-  const dateCol = columnIndex(actual.columns, ['UsageDate']);
-  const serviceCol = columnIndex(actual.columns, ['ServiceName']);
-  const currencyCol = columnIndex(actual.columns, ['Currency']);
-  const daily: ServiceCost[] = actual.rows.map((r) => ({
-    azureService: serviceCol >= 0 ? String(r[serviceCol] ?? '') || 'Unassigned' : 'Unassigned',
-    date: dateCol >= 0 ? usageDate(r[dateCol]) : month,
-    costUsd: Number(r[costCol]) || 0,
-  }));
-  const currency = currencyCol >= 0 && actual.rows[0] ? String(actual.rows[0][currencyCol]) : 'USD';
+  const { daily, currency } = dailyCosts(actual, month);
 
   let forecastUsd = 0;
   if (current) {
