@@ -296,13 +296,18 @@ function returnFacts(r: ReturnDecision): Record<string, unknown> {
   };
 }
 
-/** The chat messages of one reply; with a vault, the user message's PII is tokenized (the system prompt has none). */
+/** The chat messages of one reply: the facts and the customer's message; with a vault, their PII is tokenized (the system prompt has none). */
 export function buildMessages(ctx: ResponseContext, task: Awaiting | undefined, vault?: TurnVault): ChatCompletionMessageParam[] {
   let facts = JSON.stringify(factsOf(ctx, task));
-  if (vault) facts = vault.tokenizeText(facts, namesOf(ctx));
+  let message = ctx.message ?? '';
+  if (vault) {
+    facts = vault.tokenizeText(facts, namesOf(ctx));
+    message = vault.tokenizeText(message, namesOf(ctx));
+  }
   return [
     { role: 'system', content: systemPrompt(ctx, vault !== undefined) },
     { role: 'user', content: `FACTS:\n${facts}` },
+    ...(message ? [{ role: 'user' as const, content: `CUSTOMER MESSAGE:\n${message}` }] : []),
   ];
 }
 

@@ -302,6 +302,8 @@ export type Awaiting = 'order_reference' | 'email' | 'clarification';
 
 export interface ResponseContext {
   language: Language;
+  /** The customer's message this turn answers (a model strategy reads it; PII tokenised before it leaves). */
+  message?: string;
   intent: IntentResult;
   knowledge: KnowledgeResult;
   escalation: EscalationDecision;

@@ -148,6 +148,7 @@ export class Pipeline {
         const r = await d.agents.compose(
           {
             language,
+            message: req.message,
             intent,
             knowledge,
             escalation,

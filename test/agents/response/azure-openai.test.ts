@@ -124,10 +124,13 @@ describe('azure-openai strategy: the request', () => {
   });
 
   it('sends no raw PII: emails, phones, names and addresses leave as TOKEN_<uuid>', async () => {
-    const ctx = canaryCtx();
+    const ctx = { ...canaryCtx(), message: `Hi, I'm ${CANARY.first} ${CANARY.last} (${CANARY.email}, ${CANARY.phone}): where is #10252?` };
     await composer()(ctx);
     const sent = fake.calls[0]!.body;
     expect(leaks(sent)).toEqual([]);
+    // The customer's message goes too, tokenised like the facts.
+    const asked = fake.calls[0]!.json!.messages!.find((m) => m.content?.startsWith('CUSTOMER MESSAGE:'))!.content!;
+    expect(asked).toMatch(/^CUSTOMER MESSAGE:\nHi, I'm TOKEN_[^()]+ \(TOKEN_\S+, TOKEN_\S+\): where is #10252\?$/);
     const facts = factsIn(fake.calls[0]!.json!)!;
     const token = /^TOKEN_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
     expect(facts.customer.firstName).toMatch(token);

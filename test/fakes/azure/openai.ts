@@ -315,7 +315,7 @@ const tokens = (s: string): number => Math.max(1, Math.ceil(s.length / 4));
 
 /** The FACTS JSON of the user message, when the request carries one. */
 export function factsIn(body: ChatBody): Record<string, any> | undefined {
-  const user = body.messages?.find((m) => m.role === 'user')?.content ?? '';
+  const user = body.messages?.find((m) => m.role === 'user' && m.content?.startsWith('FACTS:'))?.content ?? '';
   const at = user.indexOf('{');
   if (at < 0) return undefined;
   try {
