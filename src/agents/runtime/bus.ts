@@ -1,5 +1,6 @@
 // The embedded event bus: publish writes to a SQLite outbox (batched per tick, so a burst costs one
-// transaction), then delivers to subscribers asynchronously. A failing handler is retried after 1, 2, 4, 8 and
+// transaction — which also holds what the subscribers write synchronously on delivery), then delivers to
+// subscribers asynchronously. A failing handler is retried after 1, 2, 4, 8 and
 // 16 s, then the event goes to the dead-letter subject. Delivered events are kept 7 days.
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
@@ -61,10 +62,12 @@ export function createSqliteBus(db: Database, opts: { now?: () => number; retryD
   const timers = new Map<NodeJS.Timeout, () => void>();
   let closed = false;
 
-  const writeBatch = db.transaction((events: BusEvent[]) => {
+  // One transaction per batch: the outbox rows, then the deliveries' synchronous parts (an analytics subscriber's
+  // insert), instead of one commit per row.
+  const writeAndDispatch = db.transaction((events: BusEvent[]) => {
     for (const e of events) insert.run(e.id, e.subject, e.type, e.ts, JSON.stringify(e.data), now());
+    for (const event of events) track(dispatch(event));
   });
-
   function track(p: Promise<void>): void {
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
@@ -75,8 +78,7 @@ export function createSqliteBus(db: Database, opts: { now?: () => number; retryD
     const batch = queue;
     queue = [];
     if (batch.length === 0 || closed) return;
-    writeBatch(batch);
-    for (const event of batch) track(dispatch(event));
+    writeAndDispatch(batch);
   }
 
   async function dispatch(event: BusEvent): Promise<void> {

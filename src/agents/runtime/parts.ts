@@ -129,7 +129,19 @@ export async function startFrontDoor(o: {
     while (inFlight.activeCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   });
   const gateway = await startGateway(
-    { chat: (req) => inFlight(() => pipeline.handle(req)), bus, ready: o.ready ?? (() => true), analyticsSummary: () => agents.analyticsSummary(), log: o.log },
+    {
+      // The exchange is in the database before the reply leaves; turns finishing in the same tick share a commit.
+      chat: (req) =>
+        inFlight(async () => {
+          const reply = await pipeline.handle(req);
+          await sessions.written();
+          return reply;
+        }),
+      bus,
+      ready: o.ready ?? (() => true),
+      analyticsSummary: () => agents.analyticsSummary(),
+      log: o.log,
+    },
     { port: o.port, host: o.host },
   );
   closers.push(() => gateway.close());

@@ -32,6 +32,7 @@ export class SessionStore {
   private readonly sessions = new Map<string, Session>();
   private pending: (TurnRecord & { ts: string })[] = [];
   private flushTimer?: NodeJS.Timeout;
+  private commit?: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void };
   private closed = false;
   private readonly insert?: Statement;
   private readonly writeBatch?: (rows: (TurnRecord & { ts: string })[]) => void;
@@ -86,10 +87,30 @@ export class SessionStore {
   record(turn: TurnRecord): void {
     if (!this.writeBatch || this.closed) return;
     this.pending.push({ ...turn, ts: new Date(this.now).toISOString() });
-    // The assistant's turn closes an exchange: write it (with the customer's) before the reply leaves, so an
-    // acknowledged conversation is in the database — and in the next backup. A lone turn waits for company briefly.
-    if (turn.role === 'assistant') this.flush();
+    // The assistant's turn closes an exchange: it is written (with the customer's) before the reply leaves — the
+    // caller awaits written() — so an acknowledged conversation is in the database and in the next backup. The
+    // exchanges closed in the same tick share one transaction (group commit). A lone turn waits for company briefly.
+    if (turn.role === 'assistant') this.scheduleCommit();
     else this.flushTimer ??= setTimeout(() => this.flush(), 50);
+  }
+
+  /** Resolves once every turn recorded so far is in the database; rejects when writing them failed. */
+  written(): Promise<void> {
+    if (this.pending.length === 0) return Promise.resolve();
+    this.scheduleCommit();
+    return this.commit!.promise;
+  }
+
+  private scheduleCommit(): void {
+    if (this.commit) return;
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.commit = { promise, resolve, reject };
+    setImmediate(() => this.flush());
   }
 
   /** Writes what is pending; later turns are not recorded (the database is about to close). */
@@ -101,9 +122,18 @@ export class SessionStore {
   flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    const commit = this.commit;
+    this.commit = undefined;
     const rows = this.pending;
     this.pending = [];
-    if (rows.length > 0) this.writeBatch?.(rows);
+    try {
+      if (rows.length > 0) this.writeBatch?.(rows);
+    } catch (err) {
+      if (!commit) throw err;
+      commit.reject(err);
+      return;
+    }
+    commit?.resolve();
   }
 
   history(sessionId: string, limit = 20): TurnRecord[] {
