@@ -12,7 +12,7 @@
 // none, a thank-you or none, in the scenario's language — so messages vary as real ones do, and no stage is
 // measured answering the same ~100 strings over and over from a cache.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,10 @@ function cpuSeconds(pid) {
   }
 }
 
+// BENCH_LATENCY_LOG=FILE: every gateway response's end time (epoch ms), latency (ms), connection number and the
+// response's number on its connection, one a line (tail analysis).
+let latencyLog;
+
 // autocannon's summary has no P95, so every response time is recorded and the percentiles computed here.
 function run(url, requests) {
   const times = [];
@@ -59,7 +63,15 @@ function run(url, requests) {
       const pct = (p) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] ?? 0;
       resolve({ ...r, pct: { p50: pct(50), p95: pct(95), p99: pct(99) } });
     });
-    instance.on('response', (_client, _status, _bytes, ms) => times.push(ms));
+    const clients = new Map();
+    instance.on('response', (client, _status, _bytes, ms) => {
+      times.push(ms);
+      if (!latencyLog) return;
+      const c = clients.get(client) ?? { id: clients.size, n: 0 };
+      clients.set(client, c);
+      c.n += 1;
+      latencyLog.push(`${Date.now()} ${ms.toFixed(1)} ${c.id} ${c.n}`);
+    });
   });
 }
 
@@ -167,7 +179,10 @@ try {
   await run(`${gateway.url}/v1/chat`, chatRequests); // warm-up: JIT, caches, first KB queries
   const base = await run(`${trivial.url}/`, trivialRequests);
   const cpu0 = [cpuSeconds(gateway.pid), cpuSeconds(integrations.pid)];
+  if (process.env.BENCH_LATENCY_LOG) latencyLog = [];
   const gw = await run(`${gateway.url}/v1/chat`, chatRequests);
+  if (latencyLog) writeFileSync(process.env.BENCH_LATENCY_LOG, `${latencyLog.join('\n')}\n`);
+  latencyLog = undefined;
   const cpu1 = [cpuSeconds(gateway.pid), cpuSeconds(integrations.pid)];
   const ms = (v) => v.toFixed(1).padStart(8);
   const fmt = (name, r) =>
@@ -184,6 +199,9 @@ try {
 } finally {
   trivial.stop();
   gateway.stop();
+  // The stand-ins stop once the platform has (turns still running at the end would otherwise retry against a
+  // closed port after the figures are taken).
+  await new Promise((r) => setTimeout(r, 1000));
   integrations.stop();
 }
 if (profile.length) await new Promise((r) => setTimeout(r, 3000)); // the profile is written on exit
