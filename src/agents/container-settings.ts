@@ -34,7 +34,7 @@ export class SettingsError extends Error {
 }
 
 /** The packaged demo shop: <package>/data/demo-shop, from dist/agents or src/agents alike. */
-export const PACKAGED_SHOP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'demo-shop');
+const PACKAGED_SHOP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'demo-shop');
 
 /** Which integrations each agent calls. */
 const NEEDS: Partial<Record<DeployedAgent, ('shopify' | 'zendesk')[]>> = {
@@ -54,8 +54,10 @@ export function agentSettingsFromEnv(agent: string, env: NodeJS.ProcessEnv): Age
   const natsUrl = required(env, 'NATS_URL', 'the NATS server, e.g. nats://10.0.1.4:4222');
   if (!/^(nats|tls|wss?):\/\//.test(natsUrl.split(',')[0]!.trim())) throw new SettingsError('NATS_URL: expected a nats:// (or tls://) URL');
 
-  const port = Number(env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError('PORT: expected a port number 0-65535');
+  const portText = env.PORT?.trim() || '8080';
+  const port = Number(portText);
+  // 0 (any free port) only when asked for explicitly: an empty PORT is not a wish for a random port.
+  if (!/^\d+$/.test(portText) || port > 65535) throw new SettingsError('PORT: expected a port number 1-65535 (0: any free port)');
   const languages = (env.MAC_LANGUAGES ?? LANGUAGES.join(','))
     .split(',')
     .map((l) => l.trim())

@@ -72,8 +72,10 @@ function stopOn(signals: NodeJS.Signals[], who: string, close: () => Promise<voi
     try {
       await close();
       log(who, 'info', 'stopped');
-    } finally {
       process.exit(0);
+    } catch (err) {
+      log(who, 'error', `stopping failed: ${(err as Error).message}`);
+      process.exit(1);
     }
   };
   for (const s of signals) process.on(s, () => void stop(s));

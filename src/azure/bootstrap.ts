@@ -296,7 +296,7 @@ async function ensureContainer(
  * record — .mac/<env>/terraform-backend.json, else a backend.hcl written for this same environment (one written for
  * another environment sharing the terraformDir is not this one's) — so no existing state is left behind.
  */
-export function stateKey(environment: string, backendHcl: Record<string, string> & { environment?: string }, settings: Record<string, string>): string {
+function stateKey(environment: string, backendHcl: Record<string, string> & { environment?: string }, settings: Record<string, string>): string {
   if (settings.key) return settings.key;
   if (backendHcl.key && backendHcl.environment === environment) return backendHcl.key;
   return `${environment}.tfstate`;

@@ -9,6 +9,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type { SecretClient } from '@azure/keyvault-secrets';
 import type { Progress } from '../targets/target.js';
+import { pinScope } from '../secrets/key-vault.js';
 
 export interface VaultAccess {
   vaultUrl: string;
@@ -30,7 +31,7 @@ export async function recoverDeletedSecrets(access: VaultAccess, names: readonly
   if (!names.length) return { recovered: [], lost: [] };
   const { SecretClient } = await import('@azure/keyvault-secrets');
   const audience = `https://${access.keyVaultDnsSuffix.replace(/^\.+|\/+$/g, '')}/.default`;
-  const client = new SecretClient(access.vaultUrl, onlyFor(audience, access.credential), {
+  const client = new SecretClient(access.vaultUrl, pinScope(access.credential, audience, access.vaultUrl, access.keyVaultDnsSuffix), {
     disableChallengeResourceVerification: true,
     ...(access.retry ? { retryOptions: access.retry } : {}),
   });
@@ -76,15 +77,3 @@ async function deletedSoon(client: SecretClient, name: string, intervalMs: numbe
   return false;
 }
 
-/** A credential that gives out tokens for one audience only; any other request is refused, not forwarded. */
-function onlyFor(audience: string, credential: TokenCredential): TokenCredential {
-  return {
-    getToken(scopes, options) {
-      const asked = (Array.isArray(scopes) ? scopes : [scopes]).map((s) => s.replace(/\/+\.default$/, '/.default').toLowerCase());
-      if (asked.some((s) => s !== audience.toLowerCase())) {
-        return Promise.reject(new Error(`the vault asked for a token for ${asked.join(' ')}; Key Vault tokens are for ${audience}, so none was sent`));
-      }
-      return credential.getToken(audience, options);
-    },
-  };
-}

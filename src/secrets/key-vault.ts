@@ -315,7 +315,7 @@ const SUFFIX_HINT = 'Set cloud.keyVaultDnsSuffix in mac.yaml to the Key Vault su
  * The credential the SecretClient gets: tokens for `scope` only. A vault whose challenge names another resource gets
  * an error (typed `ScopeRefused`) instead of a token.
  */
-function pinScope(credential: TokenCredential, scope: string, vaultUrl: string, suffix: string): TokenCredential {
+export function pinScope(credential: TokenCredential, scope: string, vaultUrl: string, suffix: string): TokenCredential {
   return {
     getToken(scopes, options) {
       const asked = (Array.isArray(scopes) ? scopes : [scopes]).map((s) => s.replace(/\/+\.default$/, '/.default'));

@@ -12,9 +12,9 @@ export const ORDER_INTENTS: ReadonlySet<Intent> = new Set<Intent>(['order_status
 const PRODUCT_INTENTS = new Set<Intent>(['product_info', 'product_recommendation', 'product_comparison', 'technical_support']);
 const NO_KB_INTENTS = new Set<Intent>(['greeting', 'out_of_scope']);
 /** Intents about a case the customer may already have open with the support team. */
-export const CASE_INTENTS: ReadonlySet<Intent> = new Set<Intent>(['complaint', 'escalation_request', 'refund_status', 'technical_support']);
+const CASE_INTENTS: ReadonlySet<Intent> = new Set<Intent>(['complaint', 'escalation_request', 'refund_status', 'technical_support']);
 /** At most this many of the customer's tickets (the ones they name first, then the most recent). */
-export const MAX_TICKETS = 3;
+const MAX_TICKETS = 3;
 /** A ticket lookup slower than this is given up (noted), so a slow helpdesk never holds the answer back for long. */
 const TICKET_LOOKUP_MS = 4_000;
 
@@ -49,7 +49,7 @@ export function isOpenTicket(t: Ticket): boolean {
 }
 
 /** What the message says about tickets: whether it is about one, and the numbers it names. */
-export function ticketMentions(message: string): { mentioned: boolean; named: string[]; hashed: string[] } {
+function ticketMentions(message: string): { mentioned: boolean; named: string[]; hashed: string[] } {
   const text = fold(message);
   const named = [...text.matchAll(TICKET_NUMBER)].map((m) => String(Number(m[1])));
   const hashed = [...text.matchAll(HASH_NUMBER)].map((m) => String(Number(m[1])));

@@ -16,12 +16,12 @@ export interface ResponseAgent {
 }
 
 /** The offline agent answers synchronously. */
-export interface OfflineResponseAgent extends ResponseAgent {
+interface OfflineResponseAgent extends ResponseAgent {
   readonly strategy: 'offline';
   compose(ctx: ResponseContext): ComposedReply;
 }
 
-export interface ResponseAgentOptions {
+interface ResponseAgentOptions {
   strategy?: ResponseStrategy;
   log?: (line: string) => void;
 }

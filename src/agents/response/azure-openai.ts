@@ -38,7 +38,7 @@ import { composeReply } from './compose.js';
 import { AZURE_OPENAI_API_VERSION, DEFAULT_RESPONSE_DEPLOYMENT, type AzureOpenAIResponseConfig } from './strategy.js';
 
 /** Whole time one reply may take, retries included: under the 10 s an agent call over NATS waits. */
-export const DEFAULT_BUDGET_MS = 8_000;
+const DEFAULT_BUDGET_MS = 8_000;
 
 export interface AzureOpenAIComposerOptions extends AzureOpenAIResponseConfig {
   /** The offline composer: the fallback, and what decides what the reply waits for (default composeReply). */
@@ -297,7 +297,7 @@ function returnFacts(r: ReturnDecision): Record<string, unknown> {
 }
 
 /** The chat messages of one reply: the facts and the customer's message; with a vault, their PII is tokenized (the system prompt has none). */
-export function buildMessages(ctx: ResponseContext, task: Awaiting | undefined, vault?: TurnVault): ChatCompletionMessageParam[] {
+function buildMessages(ctx: ResponseContext, task: Awaiting | undefined, vault?: TurnVault): ChatCompletionMessageParam[] {
   let facts = JSON.stringify(factsOf(ctx, task));
   let message = ctx.message ?? '';
   if (vault) {

@@ -14,6 +14,9 @@ import type { EventBus } from './bus.js';
 import { Closers, commerceOf, openStateDb, searchableKnowledgeBase, startFrontDoor } from './parts.js';
 import { AgentClient, analyticsActions, criticActions, escalationActions, intentActions, knowledgeActions, responseActions, responseAgentName, serveAgent } from './services.js';
 
+/** A call that needs Shopify or Zendesk must finish inside the caller's wait (AgentClient's 30 s): bounded tries. */
+const BOUNDED = { timeoutMs: 5_000, retry: { retries: 2, maxRetryAfterMs: 5_000 } };
+
 export interface RunningAgent {
   /** The gateway (intent-classifier) or the health endpoint. */
   urls: Record<string, string>;
@@ -27,8 +30,17 @@ export async function startAgent(s: AgentSettings, stateDir: string, log: (line:
     const nc: NatsConnection = await connectNats(s.natsUrl, `mac-${s.agent}`);
     closers.push(() => nc.drain());
     log(`connected to NATS at ${nc.getServer()}`);
-    const transport = natsTransport(nc);
+    const transport = natsTransport(nc, { onError: (err, where) => log(`${where} failed: ${err.stack ?? err.message}`) });
     closers.push(() => transport.close());
+    // The client reconnects forever: readiness follows the connection's status, not whether it is closed.
+    let linked = true;
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === 'disconnect') linked = false;
+        else if (status.type === 'reconnect') linked = true;
+      }
+    })().catch(() => {});
+    const connected = () => linked && !nc.isClosed();
     const bus = async (): Promise<EventBus> => {
       const b = await createNatsBus(nc, { onError: (err) => log(`event bus: ${err.message}`) });
       closers.push(() => b.close());
@@ -47,7 +59,7 @@ export async function startAgent(s: AgentSettings, stateDir: string, log: (line:
       await serveAgent(transport, agent, responseActions(createResponseAgent({ strategy: s.response, log })));
     } else if (agent === AGENTS.escalation) {
       const [{ createEscalationAgent }, { ZendeskClient }] = await Promise.all([import('../escalation/agent.js'), import('../integrations/zendesk.js')]);
-      await serveAgent(transport, agent, escalationActions(createEscalationAgent({ helpdesk: new ZendeskClient(s.zendesk!) })));
+      await serveAgent(transport, agent, escalationActions(createEscalationAgent({ helpdesk: new ZendeskClient({ ...s.zendesk!, ...BOUNDED }) })));
     } else if (agent === AGENTS.knowledge) {
       const [{ createKnowledgeAgent }, { Catalog }, { ShopifyClient }, { ZendeskClient }, { cachedCommerce }] = await Promise.all([
         import('../knowledge/agent.js'),
@@ -57,13 +69,13 @@ export async function startAgent(s: AgentSettings, stateDir: string, log: (line:
         import('./cached-commerce.js'),
       ]);
       const db = await openStateDb(stateDir, closers, 'knowledge.db');
-      const direct = commerceOf(new ShopifyClient(s.shopify!));
+      const direct = commerceOf(new ShopifyClient({ ...s.shopify!, ...BOUNDED }));
       const catalog = new Catalog(await direct.listProducts());
       const kb = await searchableKnowledgeBase(db, s.kbDir ?? path.join(s.dataDir, 'kb'), log);
       const events = await bus();
       const commerce = cachedCommerce(direct, events, 60_000, subscriber('commerce-cache'));
       events.subscribe('events.shopify.products.>', subscriber('catalog-refresh'), async () => catalog.replace(await commerce.listProducts()));
-      await serveAgent(transport, agent, knowledgeActions(createKnowledgeAgent({ kb, catalog, commerce, helpdesk: new ZendeskClient(s.zendesk!) })));
+      await serveAgent(transport, agent, knowledgeActions(createKnowledgeAgent({ kb, catalog, commerce, helpdesk: new ZendeskClient({ ...s.zendesk!, ...BOUNDED }) })));
     } else if (agent === AGENTS.analytics) {
       const [{ createAnalyticsAgent }, { Ga4Client }] = await Promise.all([import('../analytics/agent.js'), import('../integrations/ga4.js')]);
       const db = await openStateDb(stateDir, closers, 'analytics.db');
@@ -71,13 +83,20 @@ export async function startAgent(s: AgentSettings, stateDir: string, log: (line:
       closers.push(() => analytics.close());
       await serveAgent(transport, agent, analyticsActions(analytics));
     } else {
-      return await startFrontDoorAgent(s, stateDir, log, closers, transport, await bus(), subscriber);
+      return await startFrontDoorAgent(s, stateDir, log, closers, transport, await bus(), subscriber, connected);
     }
-    const health = await startHealthServer(s.port, agent, () => !nc.isClosed());
+    const health = await startHealthServer(s.port, agent, connected);
     closers.push(() => new Promise<void>((resolve) => health.close(() => resolve())));
     const url = `http://127.0.0.1:${(health.address() as AddressInfo).port}`;
     log(`serving agents.${agent}.* on NATS; health on ${url}`);
-    return { urls: { health: url }, close: () => closers.close() };
+    return {
+      urls: { health: url },
+      // Stop taking requests first: the ones in hand finish before the database and the bus close under them.
+      async close() {
+        await transport.close();
+        await closers.close();
+      },
+    };
   } catch (err) {
     await closers.close();
     throw err;
@@ -93,9 +112,10 @@ async function startFrontDoorAgent(
   transport: Parameters<typeof serveAgent>[0],
   events: EventBus,
   subscriber: (what: string) => string,
+  connected: () => boolean,
 ): Promise<RunningAgent> {
   const [{ createIntentAgent }, { ShopifyClient }] = await Promise.all([import('../intent/agent.js'), import('../integrations/shopify.js')]);
-  const shopify = commerceOf(new ShopifyClient(s.shopify!));
+  const shopify = commerceOf(new ShopifyClient({ ...s.shopify!, ...BOUNDED }));
   const intent = createIntentAgent({ products: await shopify.listProducts() });
   events.subscribe('events.shopify.products.>', subscriber('catalog-refresh'), async () => intent.setProducts(await shopify.listProducts()));
   await serveAgent(transport, AGENTS.intent, intentActions(intent));
@@ -112,15 +132,20 @@ async function startFrontDoorAgent(
     shop: loadShop(s.dataDir, s.policy),
     vaultKey: s.piiVaultKey ?? randomBytes(32),
     port: s.port,
-    ready: async () => (await Promise.allSettled(needed.map((a) => agents.ping(a)))).every((r) => r.status === 'fulfilled'),
+    ready: async () => connected() && (await Promise.allSettled(needed.map((a) => agents.ping(a)))).every((r) => r.status === 'fulfilled'),
     log,
     closers,
   });
   return {
     urls: { gateway: front.url },
     async close() {
-      await front.flush();
-      await closers.close();
+      try {
+        await front.flush();
+      } catch (err) {
+        log(`flushing before the stop failed: ${(err as Error).message}`);
+      } finally {
+        await closers.close();
+      }
     },
   };
 }

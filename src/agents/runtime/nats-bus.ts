@@ -27,7 +27,7 @@ import type { BusEvent } from './contracts.js';
 import { deadLetterSubject, RETENTION_DAYS, RETRY_DELAYS_S, SUBJECTS } from './events.js';
 
 export const NATS_EVENT_STREAM = 'MAC_EVENTS';
-export const NATS_EVENT_SUBJECTS = ['events.>', 'dlq.>'] as const;
+const NATS_EVENT_SUBJECTS = ['events.>', 'dlq.>'] as const;
 
 export interface NatsBusOptions {
   /** Stream name; default MAC_EVENTS. */
@@ -50,7 +50,7 @@ function knownType(subject: string): string | undefined {
 
 /** A durable consumer name: NATS forbids `.`, `*`, `>`, whitespace and path separators. A name that had to be
  *  rewritten gets a short hash so two different names never share a consumer. */
-export function durableName(name: string): string {
+function durableName(name: string): string {
   const safe = name.replace(/[^A-Za-z0-9_-]/g, '_');
   if (safe === name && safe.length > 0) return safe;
   return `${safe.slice(0, 48)}_${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
@@ -119,14 +119,28 @@ export async function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {
   let closed = false;
 
   function fail(err: Error): void {
-    failures.push(err);
+    // drain() rethrows the first failure since the last drain; a long-running process keeps only a few.
+    if (failures.length < 10) failures.push(err);
     onError(err);
   }
 
   function track(set: Set<Promise<void>>, p: Promise<void>): void {
     set.add(p);
-    void p.finally(() => set.delete(p));
+    // Both outcomes handled here: a rejection reaches drain() through allSettled, never the process.
+    p.then(
+      () => set.delete(p),
+      () => set.delete(p),
+    );
   }
+
+  /** Acks and heartbeats on a connection that closed meanwhile throw: the server redelivers, nothing to do here. */
+  const quietly = (f: () => void) => {
+    try {
+      f();
+    } catch {
+      // connection closed or draining
+    }
+  };
 
   /** Sends in publish order, after any consumer still being set up exists (so a subscriber added just before a
    *  publish receives it); resolves when the stream has acknowledged the event. */
@@ -172,11 +186,11 @@ export async function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {
   async function handle(sub: Sub, msg: JsMsg): Promise<void> {
     const event = parseEvent(msg);
     if (!event) {
-      msg.term();
+      quietly(() => msg.term());
       fail(new Error(`message ${msg.seq} on ${msg.subject} is not a BusEvent; dropped for subscriber "${sub.name}"`));
       return;
     }
-    const heartbeat = setInterval(() => msg.working(), heartbeatMs);
+    const heartbeat = setInterval(() => quietly(() => msg.working()), heartbeatMs);
     heartbeat.unref();
     try {
       try {
@@ -187,7 +201,7 @@ export async function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {
           // Left unacknowledged on purpose: the server redelivers once this delivery's ack wait, which is the
           // consumer's backoff step for it, has run out counting from now. A delayed NAK is not used: nats-server
           // 2.9 adds the backoff step to the NAK's delay (observed: 1, 3, 7, 15 s instead of 1, 2, 4, 8 s).
-          msg.working();
+          quietly(() => msg.working());
           return;
         }
         if (!event.subject.startsWith('dlq.')) {
@@ -200,7 +214,7 @@ export async function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {
           };
           await send(dead);
         }
-        msg.term();
+        quietly(() => msg.term());
         return;
       }
       await msg.ackAck().catch(() => false); // not acknowledged: the server redelivers it later

@@ -2,13 +2,15 @@
 // named after the agent, so the replicas of one agent (one process or container each) share the requests. Requests
 // and replies are JSON A2A envelopes, the same as inproc (transport.ts).
 import { connect, errors, type NatsConnection, type Msg, type Subscription } from '@nats-io/transport-node';
-import { actionSubject, AgentCallError, answer, envelope, replyData, type AgentHandler, type AgentTransport } from './transport.js';
+import { actionSubject, AgentCallError, answer, envelope, replyData, type AgentHandler, type AgentTransport, type HandlerErrorListener } from './transport.js';
 
-export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 
 export interface NatsTransportOptions {
   /** How long `call` waits for a reply when the caller gives no `timeoutMs`. Default 10 s. */
   timeoutMs?: number;
+  /** Told, with the stack, about a handler of this process that threw. */
+  onError?: HandlerErrorListener;
 }
 
 /** Connects to NATS as `name` (shown by the server's monitoring), reconnecting forever with jitter once connected.
@@ -51,12 +53,15 @@ export function natsTransport(nc: NatsConnection, opts: NatsTransportOptions = {
     } catch {
       request = undefined; // answer() turns it into a bad_request reply
     }
-    const reply = await answer(handler, agent, action, request);
-    let payload = encoder.encode(JSON.stringify(reply));
-    if (payload.length > (nc.info?.max_payload ?? 1024 * 1024)) {
-      const tooBig = { error: { code: 'agent_error' as const, message: `${agent}.${action}: reply of ${payload.length} bytes exceeds the NATS max payload` } };
-      payload = encoder.encode(JSON.stringify(envelope('agent', tooBig, reply.contextId)));
+    const reply = await answer(handler, agent, action, request, opts.onError);
+    const failure = (message: string) => encoder.encode(JSON.stringify(envelope('agent', { error: { code: 'agent_error' as const, message: `${agent}.${action}: ${message}` } }, reply.contextId)));
+    let payload: Uint8Array;
+    try {
+      payload = encoder.encode(JSON.stringify(reply));
+    } catch (err) {
+      payload = failure(`the reply cannot be sent as JSON (${(err as Error).message})`);
     }
+    if (payload.length > (nc.info?.max_payload ?? 1024 * 1024)) payload = failure(`reply of ${payload.length} bytes exceeds the NATS max payload`);
     try {
       msg.respond(payload);
     } catch {
@@ -98,7 +103,7 @@ export function natsTransport(nc: NatsConnection, opts: NatsTransportOptions = {
           queue: agent,
           callback: (err, msg) => {
             if (err) return; // the subscription ended (permissions, connection closed): nothing to answer
-            const p = handle(agent, action, handler, msg);
+            const p = handle(agent, action, handler, msg).catch((e: Error) => opts.onError?.(e, `${agent}.${action}`));
             inFlight.add(p);
             void p.finally(() => inFlight.delete(p));
           },

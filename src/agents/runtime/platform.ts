@@ -99,7 +99,7 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
     });
 
     log(`response generator: ${describeResponseStrategy(o.responseStrategy)}`);
-    const transport = inprocTransport();
+    const transport = inprocTransport({ onError: (err, where) => log(`${where} failed: ${err.stack ?? err.message}`) });
     closers.push(() => transport.close());
     const zendesk = new ZendeskClient(live.zendesk);
     await serveAllAgents(transport, {

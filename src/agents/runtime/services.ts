@@ -120,6 +120,9 @@ export async function serveAllAgents(
   await serveAgent(t, AGENTS.analytics, analyticsActions(a.analytics));
 }
 
+/** How long the pipeline waits for an agent that calls Shopify or Zendesk (their clients are bounded under it). */
+const INTEGRATION_CALL_MS = 30_000;
+
 /** The agents as the pipeline sees them: typed calls over the transport, each tagged with the conversation. */
 export class AgentClient {
   constructor(private readonly t: AgentTransport) {}
@@ -140,12 +143,14 @@ export class AgentClient {
     return this.t.call(AGENTS.intent, 'classify', req, contextId);
   }
 
+  // Knowledge and escalation wait on Shopify and Zendesk: longer than the transport's default, so a slow Zendesk does
+  // not leave a ticket created after the pipeline gave up (and a second one on the customer's retry).
   retrieve(req: RetrieveRequest, contextId: string): Promise<RetrieveReply> {
-    return this.t.call(AGENTS.knowledge, 'retrieve', req, contextId);
+    return this.t.call(AGENTS.knowledge, 'retrieve', req, contextId, { timeoutMs: INTEGRATION_CALL_MS });
   }
 
   decide(req: EscalateRequest, contextId: string): Promise<EscalationDecision> {
-    return this.t.call(AGENTS.escalation, 'decide', req, contextId);
+    return this.t.call(AGENTS.escalation, 'decide', req, contextId, { timeoutMs: INTEGRATION_CALL_MS });
   }
 
   compose(req: ComposeRequest, contextId: string): Promise<ComposedReply> {

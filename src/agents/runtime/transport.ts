@@ -27,7 +27,7 @@ export function envelope<T>(role: A2AMessage['role'], data: T, contextId: string
 }
 
 /** The data of an envelope's first data part; a message of another shape is refused. */
-export function dataOf(message: unknown): unknown {
+function dataOf(message: unknown): unknown {
   const m = message as Partial<A2AMessage> | null;
   const part = Array.isArray(m?.parts) ? m.parts.find((p) => p?.kind === 'data') : undefined;
   if (!m || typeof m.messageId !== 'string' || typeof m.contextId !== 'string' || !part) {
@@ -49,17 +49,27 @@ export class AgentCallError extends Error {
 }
 
 /** Reply data marking a failure: what a handler's exception becomes on the wire. */
-export interface ErrorReply {
+interface ErrorReply {
   error: { code: AgentCallError['code']; message: string };
 }
 
-export function isErrorReply(data: unknown): data is ErrorReply {
+function isErrorReply(data: unknown): data is ErrorReply {
   const e = (data as Partial<ErrorReply> | null)?.error;
   return !!e && typeof e === 'object' && typeof e.code === 'string' && typeof e.message === 'string';
 }
 
+/** Told about a handler that threw (a bug or an outage in the serving agent), with its stack: the caller only gets
+ *  the message. */
+export type HandlerErrorListener = (err: Error, where: string) => void;
+
 /** Runs a handler on a request envelope and returns the reply envelope (failures become an ErrorReply). */
-export async function answer(handler: AgentHandler | undefined, agent: string, action: string, request: unknown): Promise<A2AMessage> {
+export async function answer(
+  handler: AgentHandler | undefined,
+  agent: string,
+  action: string,
+  request: unknown,
+  onError?: HandlerErrorListener,
+): Promise<A2AMessage> {
   let contextId = '';
   try {
     const data = dataOf(request);
@@ -68,6 +78,7 @@ export async function answer(handler: AgentHandler | undefined, agent: string, a
     return envelope('agent', await handler(data, { contextId }), contextId);
   } catch (err) {
     const code = err instanceof AgentCallError ? err.code : 'agent_error';
+    if (code === 'agent_error') onError?.(err as Error, `${agent}.${action}`);
     const failure: ErrorReply = { error: { code, message: `${agent}.${action}: ${(err as Error).message ?? String(err)}`.slice(0, 500) } };
     return envelope('agent', failure, contextId);
   }
@@ -81,14 +92,14 @@ export function replyData<T>(reply: unknown): T {
 }
 
 /** Every agent in this process: a call runs the handler directly, still as an A2A request and reply. */
-export function inprocTransport(): AgentTransport {
+export function inprocTransport(opts: { onError?: HandlerErrorListener } = {}): AgentTransport {
   const handlers = new Map<string, AgentHandler>();
   const served = new Set<string>();
   return {
     kind: 'inproc',
     async call<T>(agent: string, action: string, data: unknown, contextId: string): Promise<T> {
       if (!served.has(agent)) throw new AgentCallError('no_agent', `no agent "${agent}" is served in this process`);
-      const reply = await answer(handlers.get(actionSubject(agent, action)), agent, action, envelope('user', data, contextId));
+      const reply = await answer(handlers.get(actionSubject(agent, action)), agent, action, envelope('user', data, contextId), opts.onError);
       return replyData<T>(reply);
     },
     async serve(agent, actions) {

@@ -109,12 +109,12 @@ interface RolloutRecord {
   groups: Record<string, string>;
 }
 
-/** `shopify-api-token` → `SHOPIFY_API_TOKEN`: the secure environment variable a secret reaches its agents as. */
 /** Where the agents reach Shopify and Zendesk (container-settings.ts in the runtime reads these). */
 function integrationsEnvironment(i: AzureEnvironmentConfig['integrations']): Record<string, string> {
   return i ? { SHOPIFY_URL: i.shopifyUrl, ZENDESK_URL: i.zendeskUrl, ZENDESK_EMAIL: i.zendeskEmail } : {};
 }
 
+/** `shopify-api-token` → `SHOPIFY_API_TOKEN`: the secure environment variable a secret reaches its agents as. */
 export function secretEnvName(secret: string): string {
   return secret.toUpperCase().replace(/-/g, '_');
 }
