@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServers, type MockServers } from '../../src/agents/integrations/mocks/index.js';
 import { startPlatform, type RunningPlatform } from '../../src/agents/runtime/platform.js';
@@ -31,6 +31,7 @@ describe.skipIf(!hasNatsServer)('the platform as one process per agent over NATS
   let inproc: RunningPlatform;
   let stateDir: string;
   let watcher: NatsConnection;
+  let wireTap: Subscription;
   const wire: { subject: string; body: unknown }[] = [];
   const agents = new Map<string, AgentProcess>();
   let gateway: string;
@@ -44,7 +45,10 @@ describe.skipIf(!hasNatsServer)('the platform as one process per agent over NATS
       credentials: { shopify: { accessToken: SHOPIFY_TOKEN }, zendesk: { apiToken: ZENDESK_TOKEN } },
     });
     watcher = await connect({ servers: nats.url });
-    const sub = watcher.subscribe('agents.>');
+    // Only until the envelope test has looked: a subscriber on agents.> is interest in every request, so calls to an
+    // agent that is down would wait for their timeout instead of hearing "no responders" at once.
+    wireTap = watcher.subscribe('agents.>');
+    const sub = wireTap;
     void (async () => {
       for await (const m of sub) wire.push({ subject: m.subject, body: JSON.parse(m.string()) });
     })();
@@ -128,6 +132,7 @@ describe.skipIf(!hasNatsServer)('the platform as one process per agent over NATS
     for (const r of requests) {
       expect(r.body).toMatchObject({ messageId: expect.any(String), role: 'user', parts: [{ kind: 'data', data: expect.anything() }] });
     }
+    wireTap.unsubscribe();
   });
 
   it('escalates through the escalation-handler process: the ticket is created in Zendesk', async () => {
@@ -159,6 +164,31 @@ describe.skipIf(!hasNatsServer)('the platform as one process per agent over NATS
     agents.set('critic-supervisor', again);
     await again.ready;
     expect((await chat(gateway, { message: 'Hello' })).status).toBe(200);
+  });
+
+  it('a knowledge-retrieval restart under load answers 200 or 503, never a 500: lookups in hand finish first', async () => {
+    // Slow customer lookups (fresh emails: nothing cached), so retrieve calls are in the agent's hands when it stops.
+    mocks.state.faults.shopify = { delayMs: 400, path: 'customers' };
+    const burst = Array.from({ length: 12 }, (_, i) =>
+      fetch(new URL('/v1/chat', gateway), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'What is your return policy?', customer_email: `burst-${i}-${Date.now()}@example.com` }),
+      }).then((r) => r.status),
+    );
+    await new Promise((r) => setTimeout(r, 250));
+    const knowledge = agents.get('knowledge-retrieval')!;
+    await knowledge.stop();
+    const statuses = await Promise.all(burst);
+    delete mocks.state.faults.shopify;
+    expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+    expect(statuses).toContain(200);
+    expect(knowledge.output.join('')).not.toContain('failed');
+    const again = spawnAgent('knowledge-retrieval', { ...env, AGENT_NAME: 'knowledge-retrieval' }, stateDir);
+    agents.set('knowledge-retrieval', again);
+    await again.ready;
+    await until('the gateway to be ready again', async () => ((await fetch(new URL('/ready', gateway))).ok ? true : undefined));
+    expect((await chat(gateway, { message: 'What is your return policy?' })).status).toBe(200);
   });
 });
 
