@@ -21,6 +21,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { readBody } from './server.js';
 
 export interface ChatMessage {
   role: string;
@@ -134,7 +135,7 @@ export async function startAzureOpenAIFake(o: AzureOpenAIFakeOptions = {}): Prom
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_BODY);
     const url = new URL(req.url ?? '/', endpoint);
     const route = /^\/openai\/deployments\/(?<deployment>[^/]+)\/chat\/completions$/.exec(url.pathname);
     const given = req.headers['api-key'];
@@ -362,17 +363,6 @@ function send(res: ServerResponse, status: number, payload: unknown, headers: Re
     ...headers,
   });
   res.end(text);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error(`request body over ${MAX_BODY} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function redactHeaders(req: IncomingMessage): Record<string, string> {

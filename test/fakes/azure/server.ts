@@ -351,12 +351,13 @@ function send(res: ServerResponse, method: string, response: FakeResponse): void
   res.end(method === 'HEAD' ? undefined : payload);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** The request's body as text; over `maxBytes` it is refused (a fake, not a sink). */
+export async function readBody(req: IncomingMessage, maxBytes = MAX_BODY): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error(`request body over ${MAX_BODY} bytes`);
+    if (size > maxBytes) throw new Error(`request body over ${maxBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

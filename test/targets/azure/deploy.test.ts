@@ -11,8 +11,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ClientSecretCredential } from '@azure/identity';
@@ -36,6 +34,7 @@ import { keyVault, keyVaultUrl, type FakeVault } from '../../fakes/azure/keyvaul
 import { startAzureFake, type AzureFake, type FakeRequest } from '../../fakes/azure/server.js';
 import { isolateAzureEnv } from '../../fakes/azure/process-env.js';
 import { hasTerraform } from '../../helpers/terraform.js';
+import { startGatewayProxy } from '../../helpers/gateway-proxy.js';
 import { spawnAgent, until, type AgentProcess } from '../../helpers/agent-process.js';
 import { hasNatsServer, startNatsServer } from '../../helpers/nats.js';
 import { runSmoke } from '../../../src/deploy/smoke.js';
@@ -789,7 +788,7 @@ async function startGatewayStandIn(): Promise<GatewayStandIn> {
     },
     async close() {
       await self.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await proxy.close();
     },
   };
   const shutdown = async () => {
@@ -834,29 +833,10 @@ async function startGatewayStandIn(): Promise<GatewayStandIn> {
     queue = next.catch(() => undefined);
     return next;
   };
-  const server = http.createServer((req, res) => {
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const target = await platform();
-      if (typeof target === 'string') {
-        res.writeHead(503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: 'unavailable', reason: target }));
-        return;
-      }
-      const upstream = await fetch(new URL(req.url ?? '/', target.url), {
-        method: req.method,
-        headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
-        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
-      });
-      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
-      res.end(Buffer.from(await upstream.arrayBuffer()));
-    })().catch((err: Error) => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: err.message }));
-    });
+  const proxy = await startGatewayProxy(async () => {
+    const target = await platform();
+    return typeof target === 'string' ? { status: 503, body: { status: 'unavailable', reason: target } } : { forward: target.url };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  self.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  self.url = proxy.url;
   return self;
 }
