@@ -17,13 +17,14 @@ export interface CostEstimateOptions {
   json?: boolean;
 }
 
-function percent(v: string): number {
+/** --fail-on of the cost commands: a percent of the budget. */
+export function failOnPercent(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 1 || n > 200) throw new UsageError(`--fail-on expects a percent from 1 to 200, got "${v}".`);
   return n;
 }
 
-function nonNegative(flag: string) {
+export function nonNegative(flag: string) {
   return (v: string): number => {
     const n = Number(v);
     if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} expects a number ≥ 0, got "${v}".`);
@@ -35,7 +36,7 @@ export function costEstimateCommand(deps: Deps): Command {
   return new Command('estimate')
     .description("Projected monthly cost of the azure environment's Terraform plan (nothing is applied), against its budget")
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'markdown', 'csv']).default('table'))
-    .option('--fail-on <percent>', 'exit 5 when the projection reaches this percent of the budget (1-200)', percent)
+    .option('--fail-on <percent>', 'exit 5 when the projection reaches this percent of the budget (1-200)', failOnPercent)
     .option('--conversations-per-month <n>', "override mac.yaml's usage.conversationsPerMonth", nonNegative('--conversations-per-month'))
     .option('--plan-json <file>', 'price this `terraform show -json` output instead of running terraform plan')
     .option('--lock-timeout <seconds>', 'how long to wait for the Terraform state lock', nonNegative('--lock-timeout'), 30)

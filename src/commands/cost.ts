@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import type { Deps } from '../deps.js';
 import { BudgetBreachedError, UsageError } from '../errors.js';
 import type { CostEstimate } from '../cost/estimate.js';
-import { costEstimateCommand } from './cost-estimate.js';
+import { costEstimateCommand, failOnPercent, nonNegative } from './cost-estimate.js';
 import { costBudgetCommand } from './cost-budget.js';
 
 export interface CostReportOptions {
@@ -16,25 +16,13 @@ export interface CostReportOptions {
   json?: boolean;
 }
 
-function percent(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 1 || n > 200) throw new UsageError(`--fail-on expects a percent from 1 to 200, got "${v}".`);
-  return n;
-}
-
-function count(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--conversations-per-month expects a number ≥ 0, got "${v}".`);
-  return n;
-}
-
 export function costCommand(deps: Deps): Command {
   const report = new Command('report')
     .description("Projected monthly Azure cost of the environment's configuration and traced workload, against its budget")
     .option('--month <YYYY-MM>', 'the month whose traces to use (default: the current month)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'markdown', 'csv']).default('table'))
-    .option('--fail-on <percent>', 'exit 5 when the projection reaches this percent of the budget (1-200)', percent)
-    .option('--conversations-per-month <n>', 'project this many conversations instead of the traced ones', count)
+    .option('--fail-on <percent>', 'exit 5 when the projection reaches this percent of the budget (1-200)', failOnPercent)
+    .option('--conversations-per-month <n>', 'project this many conversations instead of the traced ones', nonNegative('--conversations-per-month'))
     .option('--refresh', 'azure: ask Cost Management again instead of using the answer cached for 4 h')
     .addHelpText(
       'after',

@@ -105,6 +105,17 @@ function cost(price: Price, quantity: number): number {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+/** Which of the budget's alert thresholds a monthly total reaches. */
+export function budgetThresholds(env: Pick<EnvironmentConfig, 'budget'>, totalUsd: number): ThresholdVerdict[] {
+  const amount = env.budget.amount;
+  return env.budget.thresholds.map((fraction) => ({
+    fraction,
+    percent: round2(fraction * 100),
+    amountUsd: round2(amount * fraction),
+    fires: totalUsd >= amount * fraction,
+  }));
+}
+
 export function estimateCost(input: EstimateInput): CostEstimate {
   const { env, month, now } = input;
   const { start, end } = monthBounds(month);
@@ -203,12 +214,7 @@ export function estimateCost(input: EstimateInput): CostEstimate {
   const services = SERVICES.map((service) => ({ service, monthlyUsd: round2(lines.filter((l) => l.service === service).reduce((s, l) => s + l.monthlyUsd, 0)) }));
   const totalUsd = round2(lines.reduce((s, l) => s + l.monthlyUsd, 0));
   const amount = env.budget.amount;
-  const thresholds = env.budget.thresholds.map((fraction) => ({
-    fraction,
-    percent: round2(fraction * 100),
-    amountUsd: round2(amount * fraction),
-    fires: totalUsd >= amount * fraction,
-  }));
+  const thresholds = budgetThresholds(env, totalUsd);
 
   const waf = lines.find((l) => l.line === 'Application Gateway WAF_v2 fixed')?.monthlyUsd ?? 0;
   notes.push(

@@ -8,6 +8,7 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import { BudgetBreachedError } from '../errors.js';
 import {
   APP_GATEWAY_AVG_CAPACITY_UNITS,
+  budgetThresholds,
   BLOB_STORAGE_GB,
   COSMOS_RUS_PER_TURN,
   COSMOS_STORAGE_GB,
@@ -349,12 +350,7 @@ export function estimatePlan(input: PlanEstimateInput): PlanEstimate {
   const services = SERVICES.map((service) => ({ service, monthlyUsd: round2(priced.filter((l) => l.service === service).reduce((s, l) => s + l.monthlyUsd, 0)) }));
   const totalUsd = round2(priced.reduce((s, l) => s + l.monthlyUsd, 0));
   const amount = env.budget.amount;
-  const thresholds = env.budget.thresholds.map((fraction) => ({
-    fraction,
-    percent: round2(fraction * 100),
-    amountUsd: round2(amount * fraction),
-    fires: totalUsd >= amount * fraction,
-  }));
+  const thresholds = budgetThresholds(env, totalUsd);
 
   if (unpriced.length) notes.push(`${unpriced.length} resource(s) could not be priced and are not in the total: ${unpriced.map((u) => `${u.address} (${u.type})`).join(', ')}.`);
   const gateway = priced.find((l) => l.type === 'azurerm_application_gateway' && l.line === 'WAF_v2 fixed');

@@ -10,6 +10,7 @@ import { cosmos, SEED_DATA } from '../fakes/azure/cosmos.js';
 import { on, startAzureFake, type AzureFake } from '../fakes/azure/server.js';
 import { blockNonLoopback, type NetworkGuard } from '../setup/no-network.js';
 import { isolateAzureEnv } from '../fakes/azure/process-env.js';
+import { fakeCredentialEnv } from '../fakes/azure/sign-in.js';
 
 const RG = 'rg-mac-prod';
 let fake: AzureFake;
@@ -29,10 +30,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   restoreEnv = isolateAzureEnv();
-  process.env.AZURE_TOKEN_CREDENTIALS = 'EnvironmentCredential';
-  process.env.AZURE_TENANT_ID = fake.tenantId;
-  process.env.AZURE_CLIENT_ID = fake.clientId;
-  process.env.AZURE_CLIENT_SECRET = fake.clientSecret;
+  Object.assign(process.env, fakeCredentialEnv(fake));
   name = `cosmos-mac-prod-t${++n}`;
 });
 afterEach(() => {

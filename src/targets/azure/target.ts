@@ -41,6 +41,7 @@ import { defaultAgentResources } from '../../terraform/tfvars.js';
 import type { LogLine, LogQuery, ProcessStatus, Progress, ProvisionOptions, Release, ReleaseSpec, Target } from '../target.js';
 import { CosmosBackups } from './cosmos-backups.js';
 import { ContainerDeployer, specHash, type DeployOutcome, type GroupSpec } from './containers.js';
+import { hashTree, mustBeDir } from '../shop-folder.js';
 
 /** How the target talks to Azure. The defaults suit Azure; tests make them fast (Deps targetOptions). */
 export interface AzureTuning {
@@ -727,18 +728,6 @@ function lazyCredential(cfg: AzureEnvironmentConfig, processEnv: NodeJS.ProcessE
 async function defaultImageTag(runner: Runner, dir: string): Promise<string> {
   const { defaultImageTag: tag } = await import('../../azure/image-tag.js');
   return tag(runner, dir);
-}
-
-async function mustBeDir(dir: string, key: string): Promise<void> {
-  const s = await stat(dir).catch(() => undefined);
-  if (!s?.isDirectory()) throw new UsageError(`${key}: ${dir} is not a directory.`, 'Point it at a shop data folder (see "Shop data folder" in the README).');
-}
-
-/** Adds every file's relative path and content under dir to the hash, in a stable order. */
-async function hashTree(dir: string, hash: ReturnType<typeof createHash>): Promise<void> {
-  const entries = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
-  const files = entries.map((e) => path.join(e.parentPath, e.name)).sort();
-  for (const file of files) hash.update(`${path.relative(dir, file)}\0`).update(await readFile(file));
 }
 
 export async function openAzureTarget(env: ResolvedEnvironment, processEnv: NodeJS.ProcessEnv, o: AzureTargetOptions = {}): Promise<AzureTarget> {

@@ -2,7 +2,7 @@
 // Shopify, Zendesk, Mailchimp and GA4, seeded from the shop data) and `platform` (gateway and the six agents,
 // in-process transport) — with everything under .mac/<env>/: data/ (SQLite), vault, backups/, logs/, run/, traces/.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ROLES, type PlatformLaunch, type Role } from '../../agents/launch.js';
@@ -13,6 +13,7 @@ import { demoShopDir, packageRoot } from '../../paths.js';
 import type { SecretStore } from '../../secrets/store.js';
 import type { BackupStore, LogLine, LogQuery, ProcessStatus, Progress, Release, ReleaseSpec, RestorePoint, Target } from '../target.js';
 import { findProcesses, logFile, readRunRecord, startProcess, stopProcesses, tail } from './processes.js';
+import { hashTree, mustBeDir } from '../shop-folder.js';
 
 /** In-process transport: the platform process hosts every agent. */
 const AGENTS_OF: Record<Role, readonly string[]> = { integrations: [], platform: AGENT_NAMES };
@@ -279,18 +280,6 @@ class LocalBackups implements BackupStore {
     const b = await (await this.store()).restore(id);
     return { id: b.id, createdAt: b.createdAt };
   }
-}
-
-async function mustBeDir(dir: string, key: string): Promise<void> {
-  const s = await stat(dir).catch(() => undefined);
-  if (!s?.isDirectory()) throw new UsageError(`${key}: ${dir} is not a directory.`, 'Point it at a shop data folder (see "Shop data folder" in the README).');
-}
-
-/** Adds every file's relative path and content under dir to the hash, in a stable order. */
-async function hashTree(dir: string, hash: ReturnType<typeof createHash>): Promise<void> {
-  const entries = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
-  const files = entries.map((e) => path.join(e.parentPath, e.name)).sort();
-  for (const file of files) hash.update(`${path.relative(dir, file)}\0`).update(await readFile(file));
 }
 
 export async function openLocalTarget(env: ResolvedEnvironment, processEnv: NodeJS.ProcessEnv, now?: () => Date): Promise<LocalTarget> {

@@ -27,6 +27,7 @@ import { seedResourceGroup } from '../../fakes/azure/arm-resources.js';
 import { containerInstance, type ContainerInstanceFake, type EnvVar } from '../../fakes/azure/container-instance.js';
 import { on, startAzureFake, type AzureFake, type FakeRequest } from '../../fakes/azure/server.js';
 import { isolateAzureEnv } from '../../fakes/azure/process-env.js';
+import { fakeCredentialEnv } from '../../fakes/azure/sign-in.js';
 
 const REGISTRY = 'macprodacr.azurecr.io';
 const SECRET_OPENAI = `sk-canary-${randomUUID()}`;
@@ -58,10 +59,7 @@ beforeAll(async () => {
   fake = await startAzureFake();
   ci = containerInstance(fake);
   restoreEnv = isolateAzureEnv();
-  process.env.AZURE_TENANT_ID = fake.tenantId;
-  process.env.AZURE_CLIENT_ID = fake.clientId;
-  process.env.AZURE_CLIENT_SECRET = fake.clientSecret;
-  process.env.AZURE_TOKEN_CREDENTIALS = 'EnvironmentCredential';
+  Object.assign(process.env, fakeCredentialEnv(fake));
   credential = createCredential({ armEndpoint: fake.url, authorityHost: fake.url, keyVaultDnsSuffix: 'vault.localhost' });
 });
 afterAll(async () => {
@@ -146,7 +144,6 @@ function release(version: string, sha: string, natsVersion = '2.10.22'): GroupSp
 
 const envOf = (vars: EnvVar[] | undefined): Record<string, EnvVar> => Object.fromEntries((vars ?? []).map((e) => [e.name, e]));
 const putsIn = () => ci.puts.filter((p) => p.resourceGroup === rg);
-const imagesPut = () => Object.fromEntries(putsIn().map((p) => [p.group, p.body.properties.containers[0]?.properties.image]));
 
 const isArm = (req: FakeRequest): boolean => req.path.toLowerCase().startsWith('/subscriptions/');
 
