@@ -3,8 +3,8 @@
 // subscribers. An event every subscriber handled synchronously is written already marked delivered (its handlers'
 // writes commit with it); one still being handled is marked when it is done. A failing handler is retried after 1,
 // 2, 4, 8 and 16 s, then the event goes to the dead-letter subject. Delivered events are kept 7 days.
-import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
+import { v7 as uuidv7 } from 'uuid';
 import type { BusEvent } from './contracts.js';
 import { deadLetterSubject, RETENTION_DAYS, RETRY_DELAYS_S, SUBJECTS } from './events.js';
 import { tickCommitter, type TickWriter } from './tick-commit.js';
@@ -161,7 +161,9 @@ export function createSqliteBus(db: Database, opts: { now?: () => number; retryD
     const type = SUBJECTS[subject] ?? (subject.startsWith('dlq.') ? 'dead_letter' : undefined);
     if (!type) throw new Error(`unknown event subject "${subject}"`);
     const at = now();
-    const event: BusEvent = { id: timeOrderedUuid(at), subject, type, ts: new Date(at).toISOString(), data };
+    // Time-ordered ids (UUIDv7) put a tick's new outbox and analytics rows on the last page of their indexes: a
+    // random id dirties a page of its own per event, and every dirty page is a WAL write at commit.
+    const event: BusEvent = { id: uuidv7({ msecs: at }), subject, type, ts: new Date(at).toISOString(), data };
     queue.push(event);
     ticks.schedule(tickWriter);
     return event;
@@ -213,15 +215,4 @@ export function createSqliteBus(db: Database, opts: { now?: () => number; retryD
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
-
-/**
- * A UUIDv7 (RFC 9562: the Unix time in ms, then random bits). Event ids key the outbox and the analytics rows, so
- * time-ordered ids put a tick's new rows on the last page of those indexes: a random id dirties a page of its own
- * per event, and every dirty page is a WAL write at commit.
- */
-function timeOrderedUuid(ms: number): string {
-  const time = Math.max(0, Math.trunc(ms)).toString(16).padStart(12, '0').slice(-12);
-  const random = randomUUID(); // xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx: keep its random bits and its variant
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(15, 18)}-${random.slice(19)}`;
 }
