@@ -17,6 +17,7 @@
 // All statements are prepared once per Searcher.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { KbHit, Language } from '../runtime/contracts.js';
+import { Bm25Index, type Phrase } from './bm25.js';
 import { expansions as thesaurus } from './lexicon.js';
 import { contentWords } from './text.js';
 
@@ -71,16 +72,32 @@ export function ftsQuery(text: string): string | undefined {
 }
 
 function matchExpression(words: Iterable<string>): string | undefined {
-  const terms = new Set<string>();
+  const phrases = matchPhrases(words);
+  return phrases.length ? phrases.map(phraseSyntax).join(' OR ') : undefined;
+}
+
+function matchPhrases(words: Iterable<string>): Phrase[] {
+  const terms = new Map<string, Phrase>();
+  const add = (p: Phrase) => terms.set(phraseSyntax(p), p);
   for (const word of words) {
     if (terms.size >= MAX_TERMS) break;
-    // contentWords yields only letters and digits, so the quotes cannot be closed early.
-    terms.add(`"${word}"`);
+    add({ word, prefix: false });
     // Prefix of a long word: inflections and derivations in all three languages (shipping/shipped, envío/envíos,
     // retourner/retour, devolver/devolución). 5–7 characters, the lengths kb_fts keeps a prefix index for.
-    if (word.length >= 6 && !/\d/.test(word)) terms.add(`"${word.slice(0, Math.min(7, Math.max(5, word.length - 3)))}"*`);
+    if (word.length >= 6 && !/\d/.test(word)) add({ word: word.slice(0, Math.min(7, Math.max(5, word.length - 3))), prefix: true });
   }
-  return terms.size ? [...terms].join(' OR ') : undefined;
+  return [...terms.values()];
+}
+
+// contentWords yields only letters and digits, so the quotes cannot be closed early.
+function phraseSyntax(p: Phrase): string {
+  return p.prefix ? `"${p.word}"*` : `"${p.word}"`;
+}
+
+/** The phrases of a MATCH expression written by matchExpression; undefined for any other expression. */
+function phrasesOf(match: string): Phrase[] | undefined {
+  const phrases = [...match.matchAll(/"([a-z0-9]+)"(\*?)/g)].map((m) => ({ word: m[1]!, prefix: m[2] === '*' }));
+  return phrases.length && phrases.map(phraseSyntax).join(' OR ') === match ? phrases : undefined;
 }
 
 interface ChunkRow {
@@ -100,7 +117,9 @@ export class Searcher {
   // memory, so a query costs no row fetches and the KNN is one pass of dot products over a few hundred vectors
   // instead of a vec0 scan.
   private readonly rows = new Map<number, ChunkRow | undefined>();
-  private vectors?: { ids: number[]; data: Float32Array[]; norms: number[] } | null;
+  private vectors?: VectorMatrix | null;
+  // kb_fts's ranking in memory (bm25.ts); null: not readable, FTS5 answers.
+  private bm25Index?: Bm25Index | null;
 
   constructor(private readonly db: BetterSqlite3.Database) {
     const w = BM25_WEIGHTS;
@@ -152,7 +171,7 @@ export class Searcher {
     if (mode !== 'vector' && plan.match) {
       best += BM25_WEIGHT / (RRF_K + 1);
       let rank = 0;
-      for (const { id } of this.bm25.all(plan.match, n)) {
+      for (const id of this.bm25Top(plan.match, n)) {
         const e = entry(id);
         e.ranks.bm25 = ++rank;
         e.score += BM25_WEIGHT / (RRF_K + rank);
@@ -188,42 +207,100 @@ export class Searcher {
     return hits;
   }
 
+  /** The rowids of `match`'s n best BM25 matches, best first: in memory when the expression allows, else FTS5. */
+  private bm25Top(match: string, n: number): number[] {
+    if (this.bm25Index === undefined) this.bm25Index = Bm25Index.load(this.db, BM25_WEIGHTS) ?? null;
+    const phrases = this.bm25Index && phrasesOf(match);
+    return (phrases && this.bm25Index?.top(phrases, n)) ?? this.bm25.all(match, n).map((r) => r.id);
+  }
+
   /** The n chunks nearest to `vector` by cosine distance (vec0's metric), nearest first. */
   private nearest(vector: Float32Array, n: number): { id: number; distance: number }[] {
-    if (this.vectors === undefined) {
-      try {
-        const all = this.db.prepare('SELECT chunk_id AS id, embedding FROM kb_vec').all() as { id: number; embedding: Buffer }[];
-        const data = all.map((r) => new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength)));
-        this.vectors = { ids: all.map((r) => r.id), data, norms: data.map((v) => Math.sqrt(v.reduce((sum, x) => sum + x * x, 0))) };
-      } catch {
-        this.vectors = null; // not readable as a table: ask vec0
-      }
-    }
+    if (this.vectors === undefined) this.vectors = readVectors(this.db);
     if (!this.vectors) return this.knn.all(vector, n);
-    const { ids, data, norms: vnorms } = this.vectors;
-    // A query embeds a few words: most of its dimensions are zero, so only the others are multiplied.
-    const nz: number[] = [];
+    const { ids, dims, columns, norms } = this.vectors;
+    if (vector.length !== dims) return [];
+    const count = ids.length;
+    // A query embeds a few words: most of its dimensions are zero, so only the others are multiplied. Dimension by
+    // dimension over a column-major matrix: each chunk's dot product still adds its terms in dimension order.
+    const dot = new Float64Array(count);
     let qq = 0;
-    for (let i = 0; i < vector.length; i++) {
-      if (vector[i] !== 0) {
-        nz.push(i);
-        qq += vector[i]! * vector[i]!;
-      }
+    for (let i = 0; i < dims; i++) {
+      const q = vector[i]!;
+      if (q === 0) continue;
+      qq += q * q;
+      for (let j = 0, at = i * count; j < count; j++, at++) dot[j] = dot[j]! + columns[at]! * q;
     }
     const qn = Math.sqrt(qq);
-    const out: { id: number; distance: number }[] = [];
-    for (let j = 0; j < ids.length; j++) {
-      const v = data[j]!;
-      if (v.length !== vector.length) continue;
-      let dot = 0;
-      for (const i of nz) dot += v[i]! * vector[i]!;
-      const norms = qn * vnorms[j]!;
-      out.push({ id: ids[j]!, distance: Math.fround(norms > 0 ? 1 - dot / norms : 1) });
+    const distance = new Float32Array(count);
+    for (let j = 0; j < count; j++) {
+      const norm = qn * norms[j]!;
+      distance[j] = norm > 0 ? 1 - dot[j]! / norm : 1;
     }
-    out.sort((a, b) => a.distance - b.distance || a.id - b.id);
-    if (out.length > n) out.length = n;
-    return out;
+    return nearestFirst(this.vectors, distance, n).map((j) => ({ id: ids[j]!, distance: distance[j]! }));
   }
+}
+
+/**
+ * The rows of the n smallest distances, ties by id. Sorted as numbers (a typed-array sort, no comparator calls):
+ * each key is the distance's float32 bits made order-preserving as an unsigned integer, times the row count, plus
+ * the row's id rank — exact in a double while rows < 2^21.
+ */
+function nearestFirst(m: VectorMatrix, distance: Float32Array, n: number): number[] {
+  const count = m.ids.length;
+  if (count >= 2 ** 21) {
+    const order = [...m.ids.keys()].sort((a, b) => distance[a]! - distance[b]! || m.ids[a]! - m.ids[b]!);
+    return order.slice(0, n);
+  }
+  const bits = new Uint32Array(distance.buffer, distance.byteOffset, count);
+  const keys = new Float64Array(count);
+  for (let j = 0; j < count; j++) {
+    if (distance[j] === 0) distance[j] = 0; // -0 sorts with +0
+    const b = bits[j]!;
+    const ordered = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+    keys[j] = ordered * count + m.idRank[j]!;
+  }
+  keys.sort();
+  const out: number[] = new Array<number>(Math.min(n, count));
+  for (let r = 0; r < out.length; r++) out[r] = m.byIdRank[keys[r]! % count]!;
+  return out;
+}
+
+/** Every chunk's vector and norm; the vectors as the columns of a dims × chunks matrix (column-major: a query
+ * dimension's weights for all chunks are contiguous). */
+interface VectorMatrix {
+  ids: number[];
+  dims: number;
+  columns: Float32Array;
+  norms: Float64Array;
+  /** Each row's place in id order, and the row at each place. */
+  idRank: Int32Array;
+  byIdRank: Int32Array;
+}
+
+/** kb_vec read as a table; null when it cannot be (vec0 answers then). */
+function readVectors(db: BetterSqlite3.Database): VectorMatrix | null {
+  let all: { id: number; embedding: Buffer }[];
+  try {
+    all = db.prepare('SELECT chunk_id AS id, embedding FROM kb_vec').all() as { id: number; embedding: Buffer }[];
+  } catch {
+    return null;
+  }
+  const dims = (all[0]?.embedding.byteLength ?? 0) / 4;
+  // vec0 gives every row the table's dims; anything else is not a matrix.
+  if (all.some((r) => r.embedding.byteLength !== dims * 4)) return null;
+  const columns = new Float32Array(all.length * dims);
+  const norms = new Float64Array(all.length);
+  all.forEach((r, j) => {
+    const v = new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength));
+    for (let i = 0; i < dims; i++) columns[i * all.length + j] = v[i]!;
+    norms[j] = Math.sqrt(v.reduce((sum, x) => sum + x * x, 0));
+  });
+  const ids = all.map((r) => r.id);
+  const byIdRank = Int32Array.from(ids.keys()).sort((a, b) => ids[a]! - ids[b]!);
+  const idRank = new Int32Array(ids.length);
+  byIdRank.forEach((j, rank) => (idRank[j] = rank));
+  return { ids, dims, columns, norms, idRank, byIdRank };
 }
 
 /**
