@@ -17,7 +17,6 @@
 // All statements are prepared once per Searcher.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { KbHit, Language } from '../runtime/contracts.js';
-import { Bm25Index, type Phrase } from './bm25.js';
 import { expansions as thesaurus } from './lexicon.js';
 import { contentWords } from './text.js';
 
@@ -72,32 +71,16 @@ export function ftsQuery(text: string): string | undefined {
 }
 
 function matchExpression(words: Iterable<string>): string | undefined {
-  const phrases = matchPhrases(words);
-  return phrases.length ? phrases.map(phraseSyntax).join(' OR ') : undefined;
-}
-
-function matchPhrases(words: Iterable<string>): Phrase[] {
-  const terms = new Map<string, Phrase>();
-  const add = (p: Phrase) => terms.set(phraseSyntax(p), p);
+  const terms = new Set<string>();
   for (const word of words) {
     if (terms.size >= MAX_TERMS) break;
-    add({ word, prefix: false });
+    // contentWords yields only letters and digits, so the quotes cannot be closed early.
+    terms.add(`"${word}"`);
     // Prefix of a long word: inflections and derivations in all three languages (shipping/shipped, envío/envíos,
     // retourner/retour, devolver/devolución). 5–7 characters, the lengths kb_fts keeps a prefix index for.
-    if (word.length >= 6 && !/\d/.test(word)) add({ word: word.slice(0, Math.min(7, Math.max(5, word.length - 3))), prefix: true });
+    if (word.length >= 6 && !/\d/.test(word)) terms.add(`"${word.slice(0, Math.min(7, Math.max(5, word.length - 3)))}"*`);
   }
-  return [...terms.values()];
-}
-
-// contentWords yields only letters and digits, so the quotes cannot be closed early.
-function phraseSyntax(p: Phrase): string {
-  return p.prefix ? `"${p.word}"*` : `"${p.word}"`;
-}
-
-/** The phrases of a MATCH expression written by matchExpression; undefined for any other expression. */
-function phrasesOf(match: string): Phrase[] | undefined {
-  const phrases = [...match.matchAll(/"([a-z0-9]+)"(\*?)/g)].map((m) => ({ word: m[1]!, prefix: m[2] === '*' }));
-  return phrases.length && phrases.map(phraseSyntax).join(' OR ') === match ? phrases : undefined;
+  return terms.size ? [...terms].join(' OR ') : undefined;
 }
 
 interface ChunkRow {
@@ -118,8 +101,6 @@ export class Searcher {
   // instead of a vec0 scan.
   private readonly rows = new Map<number, ChunkRow | undefined>();
   private vectors?: VectorMatrix | null;
-  // kb_fts's ranking in memory (bm25.ts); null: not readable, FTS5 answers.
-  private bm25Index?: Bm25Index | null;
 
   constructor(private readonly db: BetterSqlite3.Database) {
     const w = BM25_WEIGHTS;
@@ -171,7 +152,7 @@ export class Searcher {
     if (mode !== 'vector' && plan.match) {
       best += BM25_WEIGHT / (RRF_K + 1);
       let rank = 0;
-      for (const id of this.bm25Top(plan.match, n)) {
+      for (const { id } of this.bm25.all(plan.match, n)) {
         const e = entry(id);
         e.ranks.bm25 = ++rank;
         e.score += BM25_WEIGHT / (RRF_K + rank);
@@ -205,13 +186,6 @@ export class Searcher {
       insertSorted(hits, hit, k);
     }
     return hits;
-  }
-
-  /** The rowids of `match`'s n best BM25 matches, best first: in memory when the expression allows, else FTS5. */
-  private bm25Top(match: string, n: number): number[] {
-    if (this.bm25Index === undefined) this.bm25Index = Bm25Index.load(this.db, BM25_WEIGHTS) ?? null;
-    const phrases = this.bm25Index && phrasesOf(match);
-    return (phrases && this.bm25Index?.top(phrases, n)) ?? this.bm25.all(match, n).map((r) => r.id);
   }
 
   /** The n chunks nearest to `vector` by cosine distance (vec0's metric), nearest first. */

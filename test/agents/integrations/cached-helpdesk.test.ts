@@ -45,7 +45,7 @@ describe('cachedHelpdesk', () => {
     expect(fake.lookups()).toBe(3); // ana twice, bo once
   });
 
-  it.each(['events.zendesk.tickets.created', 'events.zendesk.tickets.updated', 'events.zendesk.tickets.solved', 'events.zendesk.users.created'])(
+  it.each(['events.zendesk.tickets.created', 'events.zendesk.tickets.updated', 'events.zendesk.tickets.solved', 'events.zendesk.users.created', 'events.platform.escalations.created'])(
     'drops every cached lookup on %s',
     async (subject) => {
       const fake = fakeHelpdesk();
