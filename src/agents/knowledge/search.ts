@@ -16,6 +16,7 @@
 // one matches, and the English guide when only that covers the topic); a chunk in a third language by 0.5.
 // All statements are prepared once per Searcher.
 import type BetterSqlite3 from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import type { KbHit, Language } from '../runtime/contracts.js';
 import { expansions as thesaurus } from './lexicon.js';
 import { contentWords } from './text.js';
@@ -101,6 +102,9 @@ export class Searcher {
   // instead of a vec0 scan.
   private readonly rows = new Map<number, ChunkRow | undefined>();
   private vectors?: VectorMatrix | null;
+  // The FTS5 query is the costliest step of a search, and messages that differ only in stop words (greetings,
+  // thanks, "please") make the same MATCH expression: its ranked ids are kept. A re-ingest makes a new Searcher.
+  private readonly bm25Ids = new LRUCache<string, number[]>({ max: 10_000 });
 
   constructor(private readonly db: BetterSqlite3.Database) {
     const w = BM25_WEIGHTS;
@@ -152,7 +156,7 @@ export class Searcher {
     if (mode !== 'vector' && plan.match) {
       best += BM25_WEIGHT / (RRF_K + 1);
       let rank = 0;
-      for (const { id } of this.bm25.all(plan.match, n)) {
+      for (const id of this.bm25Top(plan.match, n)) {
         const e = entry(id);
         e.ranks.bm25 = ++rank;
         e.score += BM25_WEIGHT / (RRF_K + rank);
@@ -186,6 +190,14 @@ export class Searcher {
       insertSorted(hits, hit, k);
     }
     return hits;
+  }
+
+  /** The ids of `match`'s n best BM25 matches, best first. */
+  private bm25Top(match: string, n: number): number[] {
+    const key = `${n} ${match}`;
+    let ids = this.bm25Ids.get(key);
+    if (!ids) this.bm25Ids.set(key, (ids = this.bm25.all(match, n).map((r) => r.id)));
+    return ids;
   }
 
   /** The n chunks nearest to `vector` by cosine distance (vec0's metric), nearest first. */
