@@ -75,7 +75,10 @@ export async function startAgent(s: AgentSettings, stateDir: string, log: (line:
       const events = await bus();
       const commerce = cachedCommerce(direct, events, 60_000, subscriber('commerce-cache'));
       events.subscribe('events.shopify.products.>', subscriber('catalog-refresh'), async () => catalog.replace(await commerce.listProducts()));
-      const helpdesk = cachedHelpdesk(new ZendeskClient({ ...s.zendesk!, ...BOUNDED }), events, 60_000, subscriber('helpdesk-cache'));
+      const helpdesk = cachedHelpdesk(new ZendeskClient({ ...s.zendesk!, ...BOUNDED }), events, {
+        subscriber: subscriber('helpdesk-cache'),
+        ticketsOpenedElsewhere: true, // by the escalation-handler's process
+      });
       await serveAgent(transport, agent, knowledgeActions(createKnowledgeAgent({ kb, catalog, commerce, helpdesk })));
     } else if (agent === AGENTS.analytics) {
       const [{ createAnalyticsAgent }, { Ga4Client }] = await Promise.all([import('../analytics/agent.js'), import('../integrations/ga4.js')]);

@@ -33,16 +33,22 @@ export function cachedCommerce(inner: Commerce, bus: EventBus, ttlMs = 60_000, s
 
 /**
  * Helpdesk ticket lookups cached the same way: for `ttlMs`, dropped on every Zendesk webhook event (a ticket
- * created, updated or solved, a user created: its requester is not always in the event) or escalation and, for its
- * requester, when a ticket is created through this client — so an escalation is in the customer's very next answer.
+ * created, updated or solved, a user created: its requester is not always in the event) and, for its requester,
+ * when a ticket is created through this client — so an escalation is in the customer's very next answer. With
+ * `ticketsOpenedElsewhere`, every escalation event drops them too.
  */
-export function cachedHelpdesk(inner: Helpdesk, bus: EventBus, ttlMs = 60_000, subscriber = 'helpdesk-cache'): Helpdesk & { clear(): void } {
+export function cachedHelpdesk(
+  inner: Helpdesk,
+  bus: EventBus,
+  opts: { ttlMs?: number; subscriber?: string; ticketsOpenedElsewhere?: boolean } = {},
+): Helpdesk & { clear(): void } {
+  const { ttlMs = 60_000, subscriber = 'helpdesk-cache' } = opts;
   const cache = new LRUCache<string, { value: Promise<Ticket[]> }>({ max: 20_000, ttl: ttlMs });
   const keyOf = (email: string) => `tickets:${email.trim().toLowerCase()}`;
   for (const family of ['tickets', 'users']) bus.subscribe(`events.zendesk.${family}.>`, `${subscriber}-${family}`, () => cache.clear());
   // A ticket the escalation agent opened in another process (one container per agent) is not seen by createTicket
   // here: the escalation event announces it before Zendesk's webhook does.
-  bus.subscribe('events.platform.escalations.created', `${subscriber}-escalations`, () => cache.clear());
+  if (opts.ticketsOpenedElsewhere) bus.subscribe('events.platform.escalations.created', `${subscriber}-escalations`, () => cache.clear());
   return {
     ticketsByRequesterEmail(email) {
       const key = keyOf(email);

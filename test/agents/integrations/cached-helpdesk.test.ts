@@ -45,7 +45,7 @@ describe('cachedHelpdesk', () => {
     expect(fake.lookups()).toBe(3); // ana twice, bo once
   });
 
-  it.each(['events.zendesk.tickets.created', 'events.zendesk.tickets.updated', 'events.zendesk.tickets.solved', 'events.zendesk.users.created', 'events.platform.escalations.created'])(
+  it.each(['events.zendesk.tickets.created', 'events.zendesk.tickets.updated', 'events.zendesk.tickets.solved', 'events.zendesk.users.created'])(
     'drops every cached lookup on %s',
     async (subject) => {
       const fake = fakeHelpdesk();
@@ -59,6 +59,20 @@ describe('cachedHelpdesk', () => {
       expect(fake.lookups()).toBe(2);
     },
   );
+
+  it('with ticketsOpenedElsewhere (the escalation-handler runs in another process) drops them on an escalation event too', async () => {
+    const fake = fakeHelpdesk();
+    const bus = createSqliteBus(new Database(':memory:'));
+    const here = cachedHelpdesk(fake.helpdesk, bus);
+    const elsewhere = cachedHelpdesk(fake.helpdesk, bus, { subscriber: 'knowledge', ticketsOpenedElsewhere: true });
+    await here.ticketsByRequesterEmail('ana@example.com');
+    await elsewhere.ticketsByRequesterEmail('ana@example.com');
+    await fake.helpdesk.createTicket(newTicket('ana@example.com')); // by the other process's own client
+    bus.publish('events.platform.escalations.created', { ticket_id: '2' });
+    await bus.drain();
+    expect((await elsewhere.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([1, 2]);
+    expect((await here.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([1]); // its own tickets go through createTicket
+  });
 
   it('does not remember a failed lookup', async () => {
     const fake = fakeHelpdesk();
