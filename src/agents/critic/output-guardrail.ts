@@ -1,6 +1,5 @@
 // The critic/supervisor's output guardrail: a draft reply must not carry other customers' PII, card numbers, the
 // system prompt, or numbers that the facts it was built from do not contain.
-import { LRUCache } from 'lru-cache';
 import { detectPii, digitsOf, type PiiEntity } from '../pii/detect.js';
 import type { GuardrailResult, OutputThreat } from '../runtime/contracts.js';
 import { factKeys, numberScanInfo, unsupportedNumbers, type KeyLookup, type NumberScanInfo } from './numbers.js';
@@ -201,8 +200,34 @@ function indexFacts(facts: string): FragmentIndex {
   return { pii, keys: factKeys(facts, pii) };
 }
 
+/** A bounded memo in two generations: entries used since the last turnover stay, the others go at the next one
+ *  (at most 2 × size entries; a hit costs one or two Map look-ups). */
+class Memo<V> {
+  private young = new Map<string, V>();
+  private old = new Map<string, V>();
+
+  constructor(private readonly size: number) {}
+
+  get(key: string): V | undefined {
+    let value = this.young.get(key);
+    if (value === undefined) {
+      value = this.old.get(key);
+      if (value !== undefined) this.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    if (this.young.size >= this.size) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(key, value);
+  }
+}
+
 // Keyed by the fragment's full text: an entry is only ever used for a turn whose facts contain that very text.
-const fragmentIndex = new LRUCache<string, FragmentIndex>({ max: 4096 });
+const fragmentIndex = new Memo<FragmentIndex>(4096);
 
 // Most fragments are JSON records, and many differ from the last turn's in a member or two only (a knowledge
 // passage's retrieval scores, an escalation's ticket id). A record is indexed member by member — split before each
@@ -218,7 +243,7 @@ interface MemberIndex {
   keys: [Set<string>?, Set<string>?];
 }
 
-const memberIndex = new LRUCache<string, MemberIndex>({ max: 8192 });
+const memberIndex = new Memo<MemberIndex>(8192);
 
 /** The members of a record: split before each `,"`. */
 function membersOf(fragment: string): string[] {
@@ -235,8 +260,8 @@ function membersOf(fragment: string): string[] {
 function member(text: string): MemberIndex {
   let index = memberIndex.get(text);
   if (!index) {
-    // A copy, so that the key does not hold on to the whole fragment it was cut from.
-    const own = JSON.parse(JSON.stringify(text)) as string;
+    // A copy, so that the key does not hold on to the whole fragment it was cut from (short cuts are copies).
+    const own = text.length < 16 ? text : (JSON.parse(JSON.stringify(text)) as string);
     memberIndex.set(own, (index = { pii: detectPii(own, FACT_PII), info: numberScanInfo(own), keys: [] }));
   }
   return index;
