@@ -213,8 +213,9 @@ class Automaton {
   private readonly words: number;
   /** The bits of the regexes that are always possible (no literals known). */
   private readonly always: Int32Array;
-  /** delta[state * width + column]. */
-  private readonly delta: Int32Array;
+  /** delta[state * width + column]; states numbered breadth first, so that the shallow ones, where a scan spends
+   *  its time, lie side by side (a scan touches few cache lines). */
+  private readonly delta: Uint16Array | Int32Array;
   private readonly width: number;
   /** UTF-16 code unit → column (0: a unit no literal contains). */
   private readonly column: Uint16Array;
@@ -277,8 +278,16 @@ class Automaton {
         }
       }
     }
-    this.delta = delta;
-    this.masks = masks;
+    // Renumbered in the order of the breadth-first walk (the root, then queue), in 16 bits when that fits.
+    const renumbered = new Int32Array(states);
+    for (let k = 0; k < tail; k++) renumbered[queue[k]!] = k + 1;
+    this.delta = states <= 0x10000 ? new Uint16Array(states * width) : new Int32Array(states * width);
+    this.masks = new Int32Array(states * words);
+    for (let k = 0; k <= tail; k++) {
+      const s = k === 0 ? 0 : queue[k - 1]!;
+      for (let col = 0; col < width; col++) this.delta[k * width + col] = renumbered[delta[s * width + col]!]!;
+      for (let w = 0; w < words; w++) this.masks[k * words + w] = masks[s * words + w]!;
+    }
   }
 
   possible(text: string): Possible {
