@@ -201,29 +201,55 @@ function indexFacts(facts: string): FragmentIndex {
 }
 
 /** A bounded memo in two generations: entries used since the last turnover stay, the others go at the next one
- *  (at most 2 × size entries; a hit costs one or two Map look-ups). */
+ *  (at most 2 × size entries). Keys are long texts, new string objects on every turn: rather than hashing all of
+ *  one (what a Map does), a bucket is found from a sample of it — its length, its last characters (where JSON
+ *  records tend to differ: scores, ids) and some characters spread over it — and its entries are compared whole. */
 class Memo<V> {
-  private young = new Map<string, V>();
-  private old = new Map<string, V>();
+  private young = new Map<number, [string, V][]>();
+  private old = new Map<number, [string, V][]>();
+  private youngSize = 0;
 
   constructor(private readonly size: number) {}
 
   get(key: string): V | undefined {
-    let value = this.young.get(key);
+    const h = sample(key);
+    let value = find(this.young.get(h), key);
     if (value === undefined) {
-      value = this.old.get(key);
-      if (value !== undefined) this.set(key, value);
+      value = find(this.old.get(h), key);
+      if (value !== undefined) this.add(h, key, value);
     }
     return value;
   }
 
   set(key: string, value: V): void {
-    if (this.young.size >= this.size) {
+    this.add(sample(key), key, value);
+  }
+
+  private add(h: number, key: string, value: V): void {
+    if (this.youngSize >= this.size) {
       this.old = this.young;
       this.young = new Map();
+      this.youngSize = 0;
     }
-    this.young.set(key, value);
+    const bucket = this.young.get(h);
+    if (bucket) bucket.push([key, value]);
+    else this.young.set(h, [[key, value]]);
+    this.youngSize++;
   }
+}
+
+function find<V>(bucket: [string, V][] | undefined, key: string): V | undefined {
+  if (bucket) for (const [k, v] of bucket) if (k === key) return v;
+  return undefined;
+}
+
+function sample(s: string): number {
+  const n = s.length;
+  let h = n;
+  for (let i = Math.max(0, n - 24); i < n; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  const step = Math.max(1, n >> 5);
+  for (let i = 0; i < n - 24; i += step) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
 }
 
 // Keyed by the fragment's full text: an entry is only ever used for a turn whose facts contain that very text.

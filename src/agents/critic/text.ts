@@ -23,13 +23,23 @@ const SPACED_LETTERS_RE = /(?<![\p{L}\d])(?:\p{L}[.\-_*]){3,}\p{L}(?![\p{L}\d])/
 // "i g n o r e   a l l": single letters; a wider gap is a word break.
 const SPACED_WORDS_RE = /(?<![\p{L}\d])\p{L}(?:[ \t]+\p{L}(?![\p{L}\d])){3,}/gu;
 
+const QUOTE_RE = /[’‘`´ʼ]/g;
+const DOUBLE_QUOTE_RE = /[“”«»„‟]/g;
+const DASH_RE = /[‐‑‒–—―]/g;
+const SPACE_RE = /[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g;
+// Any character the steps before NFKD change, or the steps after it (other than the accents): one look decides
+// whether those replacements would change anything.
+const classBody = (re: RegExp) => re.source.slice(1, -1);
+const BEFORE_NFKD_RE = new RegExp(`[${classBody(INVISIBLE_RE)}${classBody(HOMOGLYPH_RE)}]`);
+const AFTER_NFKD_RE = new RegExp(`[${[QUOTE_RE, DOUBLE_QUOTE_RE, DASH_RE, SPACE_RE].map(classBody).join('')}]`);
+
 /** The Unicode steps: no invisible characters, homoglyphs mapped, no accents, quotes, dashes and spaces unified. */
 function unicodeFold(text: string): string {
-  let s = text.replace(INVISIBLE_RE, '');
-  s = s.replace(HOMOGLYPH_RE, (c) => HOMOGLYPHS[c] ?? c);
+  let s = text;
+  if (BEFORE_NFKD_RE.test(s)) s = s.replace(INVISIBLE_RE, '').replace(HOMOGLYPH_RE, (c) => HOMOGLYPHS[c] ?? c);
   s = s.normalize('NFKD').replace(COMBINING_RE, '');
-  s = s.replace(/[’‘`´ʼ]/g, "'").replace(/[“”«»„‟]/g, '"').replace(/[‐‑‒–—―]/g, '-');
-  return s.replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g, ' ');
+  if (AFTER_NFKD_RE.test(s)) s = s.replace(QUOTE_RE, "'").replace(DOUBLE_QUOTE_RE, '"').replace(DASH_RE, '-').replace(SPACE_RE, ' ');
+  return s;
 }
 
 const WORD_JOINER_RE = /(?<=\p{L})[_+](?=\p{L})/gu;
