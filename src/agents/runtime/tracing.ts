@@ -175,9 +175,10 @@ export interface Tracing {
 
 export function createTracing(opts: { dir?: string; redact: Redactor; keepInMemory?: boolean }): Tracing {
   const processors = [];
-  if (opts.dir) {
+  const file = opts.dir ? new JsonlFileExporter(opts.dir, opts.redact) : undefined;
+  if (file) {
     processors.push(
-      new BatchSpanProcessor(new JsonlFileExporter(opts.dir, opts.redact), {
+      new BatchSpanProcessor(file, {
         maxQueueSize: 8192,
         maxExportBatchSize: 1024,
         scheduledDelayMillis: 500,
@@ -190,7 +191,12 @@ export function createTracing(opts: { dir?: string; redact: Redactor; keepInMemo
   return {
     tracer: provider.getTracer('mac-platform'),
     memory,
-    flush: () => provider.forceFlush(),
+    // The batch processor's flush does not wait for an export its timer already started: the file's writes are
+    // awaited too, so what was traced before flush() is on disk after it.
+    flush: async () => {
+      await provider.forceFlush();
+      await file?.forceFlush();
+    },
     shutdown: () => provider.shutdown(),
   };
 }
