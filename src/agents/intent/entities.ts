@@ -169,7 +169,8 @@ export function matchProducts(index: ProductIndex, tokens: readonly string[]): s
   for (const raw of tokens) {
     const tok = singular(raw);
     visit(tok);
-    const en = PRODUCT_WORDS[raw] ?? PRODUCT_WORDS[tok];
+    // Own keys only: a customer's word such as "constructor" must not find Object.prototype's.
+    const en = (Object.hasOwn(PRODUCT_WORDS, raw) ? PRODUCT_WORDS[raw] : undefined) ?? (Object.hasOwn(PRODUCT_WORDS, tok) ? PRODUCT_WORDS[tok] : undefined);
     if (en) for (const w of en) if (w !== tok) visit(w);
   }
   const cands: [number, Hit][] = [];

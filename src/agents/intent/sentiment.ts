@@ -291,7 +291,7 @@ export function analyzeSentiment(
       negate = 3;
       continue;
     }
-    const inten = INTENSIFIERS[tok];
+    const inten = Object.hasOwn(INTENSIFIERS, tok) ? INTENSIFIERS[tok] : undefined; // own keys: "constructor" is a word
     if (inten !== undefined) {
       boost = inten;
       continue;
