@@ -177,13 +177,15 @@ const gateway = await startChild([...profile, main, '--role', 'platform', '--sta
 gateway.url = gateway.urls.gateway;
 try {
   await run(`${gateway.url}/v1/chat`, chatRequests); // warm-up: JIT, caches, first KB queries
+  const trivialCpu0 = [cpuSeconds(trivial.pid), process.cpuUsage()];
   const base = await run(`${trivial.url}/`, trivialRequests);
-  const cpu0 = [cpuSeconds(gateway.pid), cpuSeconds(integrations.pid)];
+  const trivialCpu1 = [cpuSeconds(trivial.pid), process.cpuUsage(trivialCpu0[1])];
+  const cpu0 = [cpuSeconds(gateway.pid), cpuSeconds(integrations.pid), process.cpuUsage()];
   if (process.env.BENCH_LATENCY_LOG) latencyLog = [];
   const gw = await run(`${gateway.url}/v1/chat`, chatRequests);
   if (latencyLog) writeFileSync(process.env.BENCH_LATENCY_LOG, `${latencyLog.join('\n')}\n`);
   latencyLog = undefined;
-  const cpu1 = [cpuSeconds(gateway.pid), cpuSeconds(integrations.pid)];
+  const cpu1 = [cpuSeconds(gateway.pid), cpuSeconds(integrations.pid), process.cpuUsage(cpu0[2])];
   const ms = (v) => v.toFixed(1).padStart(8);
   const fmt = (name, r) =>
     `${name.padEnd(16)} ${String(Math.round(r.requests.average)).padStart(8)} ${ms(r.pct.p50)} ${ms(r.pct.p95)} ${ms(r.pct.p99)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(7)}`;
@@ -193,8 +195,11 @@ try {
   console.log(fmt('trivial node', base));
   console.log(fmt('gateway', gw));
   // The machine is shared: CPU per request is the figure that other processes' load does not move much.
-  const perRequest = (i) => (cpu0[i] === undefined ? 'n/a' : `${((1000 * (cpu1[i] - cpu0[i])) / gw.requests.total).toFixed(2)} ms`);
-  console.log(`CPU per request: platform ${perRequest(0)}, integration stand-ins ${perRequest(1)} (${gw.requests.total} requests)`);
+  const msPer = (seconds, total) => (Number.isNaN(seconds) ? 'n/a' : `${((1000 * seconds) / total).toFixed(3)} ms`);
+  const generator = (usage, total) => msPer((usage.user + usage.system) / 1e6, total);
+  const perRequest = (i) => msPer(cpu1[i] - cpu0[i], gw.requests.total);
+  console.log(`CPU per request: platform ${perRequest(0)}, integration stand-ins ${perRequest(1)}, load generator ${generator(cpu1[2], gw.requests.total)} (${gw.requests.total} requests)`);
+  console.log(`CPU per request, trivial run: server ${msPer(trivialCpu1[0] - trivialCpu0[0], base.requests.total)}, load generator ${generator(trivialCpu1[1], base.requests.total)} (${base.requests.total} requests)`);
   console.log(`gateway / trivial throughput = ${(gw.requests.average / base.requests.average).toFixed(3)} (goal ≥ 0.2 and ≥ 5,000 req/s)`);
 } finally {
   trivial.stop();

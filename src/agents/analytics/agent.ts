@@ -35,24 +35,10 @@ export function createAnalyticsAgent(db: Database, bus: EventBus, ga4?: Analytic
     event_id TEXT PRIMARY KEY, ts TEXT NOT NULL, session_id TEXT NOT NULL, intent TEXT NOT NULL, language TEXT NOT NULL,
     sentiment REAL NOT NULL, blocked INTEGER NOT NULL, escalated INTEGER NOT NULL, escalation_reason TEXT,
     latency_ms REAL NOT NULL, cost_usd REAL NOT NULL)`);
-  const insert: Statement = db.prepare(
-    `INSERT OR IGNORE INTO analytics_turns VALUES (@event_id, @ts, @session_id, @intent, @language, @sentiment, @blocked, @escalated, @escalation_reason, @latency_ms, @cost_usd)`,
-  );
+  const insert: Statement = db.prepare('INSERT OR IGNORE INTO analytics_turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const record = (e: BusEvent) => {
     const t = e.data as unknown as TurnEvent;
-    insert.run({
-      event_id: e.id,
-      ts: e.ts,
-      session_id: t.session_id,
-      intent: t.intent,
-      language: t.language,
-      sentiment: t.sentiment,
-      blocked: t.blocked ? 1 : 0,
-      escalated: t.escalated ? 1 : 0,
-      escalation_reason: t.escalation_reason,
-      latency_ms: t.latency_ms,
-      cost_usd: t.cost_usd,
-    });
+    insert.run(e.id, e.ts, t.session_id, t.intent, t.language, t.sentiment, t.blocked ? 1 : 0, t.escalated ? 1 : 0, t.escalation_reason, t.latency_ms, t.cost_usd);
   };
   // GA4 gets the turns in batches (≤ 25 events a request, at most every 2 s), not one request per turn: the
   // platform reports as one server-side client and each event carries its conversation's session id.

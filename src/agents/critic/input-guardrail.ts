@@ -4,6 +4,7 @@
 // handled by escalation, not blocked. Rules run on a normalised copy of the text (see text.ts).
 import type { GuardrailResult, InputThreat } from '../runtime/contracts.js';
 import { findEncodedPayloads } from './encoded.js';
+import { LiteralGate, mayMatch, type Possible } from './literals.js';
 import { looksLikeText, matchVariants, normalizeForMatch, sentences } from './text.js';
 
 export interface InputContext {
@@ -167,10 +168,50 @@ const REQUEST_RE = re(REQUEST);
 const LIST_RE = /\b(?:list|liste|lista)\b/;
 const OWN_ORDERS_RE = /\b(?:my|mon|ma|mes|mi|mis)\s(?:\w+\s)?(?:orders?|commandes?|pedidos?|refund|remboursement|reembolso)\b/;
 
-function otherCustomerData(original: string, norm: string, ctx: InputContext, hits: Set<string>): void {
+// Encoded payloads: a message that asks to follow what it carries.
+const FOLLOW_CUE = re(r`\b(?:follow|execute|exec|obey|comply|apply|act on|do (?:it|this|that|what it says|as it says)|then do|run (?:it|this)|carry (?:it )?out|perform|suis(?:-la|-le|-les)?|suivez|executer?|executez|applique[rz]?|obei[rs]?|obeissez|fais(?:-le| ce qu'il dit| ce que ca dit)|faites(?:-le)?|obedece|ejecuta(?:lo|la)?|aplica(?:lo|la)?|siguel[oa]|haz (?:lo que dice|eso|esto)|hazlo|cumple(?:lo)?)\b`);
+const PRIVILEGED_RE = re(PRIVILEGED);
+
+// A fake role line in capitals ("SYSTEM:"), matched on the original text.
+const UPPER_ROLE_LINE = /(?:^|\n|[.!?]\s)\s*\[?(?:SYSTEM|SYST[ÈE]ME|SISTEMA|ADMIN|ADMINISTRATOR|ADMINISTRATEUR|ADMINISTRADOR|DEVELOPER|D[ÉE]VELOPPEUR|DESARROLLADOR|ROOT|OPERATOR)\]?\s*(?:MESSAGE|PROMPT|NOTE|OVERRIDE|UPDATE)?\s*:/;
+
+// ---- necessary literals ----------------------------------------------------------------------------------
+// Most regexes cannot match most messages: one pass over the normalised text (and one over the original) finds the
+// literals each regex needs (see literals.ts); a regex whose literals are all absent is not run. A text without
+// them cannot match, nor can any part of it (a sentence), so the results are those of running every regex.
+
+// Regexes run on the normalised text (or on one of its sentences): the rules first, then these, by index.
+const NORM_AUX = {
+  customerRef: CUSTOMER_REF_NORM,
+  dataNoun: DATA_NOUN_RE,
+  contactNoun: CONTACT_NOUN_RE,
+  request: REQUEST_RE,
+  speakerOwned: SPEAKER_OWNED_RE,
+  manyCustomers: MANY_CUSTOMERS,
+  list: LIST_RE,
+  thirdParty: THIRD_PARTY_RE,
+  thirdPartyOwned: THIRD_PARTY_OWNED_RE,
+  followCue: FOLLOW_CUE,
+};
+type AuxName = keyof typeof NORM_AUX;
+const AUX_NAMES = Object.keys(NORM_AUX) as AuxName[];
+const NORM_GATE = new LiteralGate([...RULES.map((rule) => rule.re), ...AUX_NAMES.map((k) => NORM_AUX[k])]);
+const AUX_INDEX = Object.fromEntries(AUX_NAMES.map((k, i) => [k, RULES.length + i])) as Record<AuxName, number>;
+
+// Regexes run on the original text.
+const ORIG_GATE = new LiteralGate([CUSTOMER_NAME_ORIG, NAMED_PERSON_DATA, UPPER_ROLE_LINE]);
+const ORIG_CUSTOMER_NAME = 0;
+const ORIG_NAMED_PERSON = 1;
+const ORIG_UPPER_ROLE = 2;
+
+/** `NORM_AUX[name].test(s)`, skipped when the gate over the normalised text (that `s` is part of) rules it out. */
+function aux(may: Possible, name: AuxName, s: string): boolean {
+  return mayMatch(may, AUX_INDEX[name]) && NORM_AUX[name].test(s);
+}
+
+function otherCustomerData(original: string, norm: string, ctx: InputContext, hits: Set<string>, may: Possible, mayOrig: Possible): void {
   const own = ctx.customerEmail?.trim().toLowerCase();
   const dataNoun = DATA_NOUN_RE;
-  const contactNoun = CONTACT_NOUN_RE;
   const request = REQUEST_RE;
   // (a) Somebody else's email with a request about their data.
   if (norm.includes('@')) {
@@ -188,18 +229,23 @@ function otherCustomerData(original: string, norm: string, ctx: InputContext, hi
     }
   }
   // (b) A customer named by number or by name, with their data.
-  if ((CUSTOMER_REF_NORM.test(norm) || CUSTOMER_NAME_ORIG.test(original)) && dataNoun.test(norm)) hits.add('customer-by-id');
-  if (NAMED_PERSON_DATA.test(original) && request.test(norm) && !SPEAKER_OWNED_RE.test(norm)) hits.add('named-person-data');
+  if (
+    (aux(may, 'customerRef', norm) || (mayMatch(mayOrig, ORIG_CUSTOMER_NAME) && CUSTOMER_NAME_ORIG.test(original))) &&
+    aux(may, 'dataNoun', norm)
+  ) {
+    hits.add('customer-by-id');
+  }
+  const asks = aux(may, 'request', norm);
+  if (mayMatch(mayOrig, ORIG_NAMED_PERSON) && NAMED_PERSON_DATA.test(original) && asks && !aux(may, 'speakerOwned', norm)) hits.add('named-person-data');
   // (c) Many customers at once, with their contact data or as a list.
-  if (MANY_CUSTOMERS.test(norm) && (contactNoun.test(norm) || LIST_RE.test(norm))) hits.add('many-customers');
+  if (aux(may, 'manyCustomers', norm) && (aux(may, 'contactNoun', norm) || aux(may, 'list', norm))) hits.add('many-customers');
   // (d) A third person's contact data (neighbour, ex, "the person who ordered …", "her phone number").
-  const asks = request.test(norm);
-  if (asks) {
+  if (asks && mayMatch(may, AUX_INDEX.thirdParty) && mayMatch(may, AUX_INDEX.contactNoun)) {
     for (const sentence of sentences(norm)) {
-      if (!THIRD_PARTY_RE.test(sentence) || !contactNoun.test(sentence)) continue;
+      if (!THIRD_PARTY_RE.test(sentence) || !CONTACT_NOUN_RE.test(sentence)) continue;
       // "her phone number", "the address of my neighbour", "el teléfono de quien…": attached to the third person;
       // otherwise the sentence must not be about the speaker's own order or address.
-      if (THIRD_PARTY_OWNED_RE.test(sentence) || !SPEAKER_OWNED_RE.test(sentence)) {
+      if (aux(may, 'thirdPartyOwned', sentence) || !aux(may, 'speakerOwned', sentence)) {
         hits.add('third-party-contact');
         break;
       }
@@ -207,17 +253,11 @@ function otherCustomerData(original: string, norm: string, ctx: InputContext, hi
   }
 }
 
-// ---- encoded payloads ----------------------------------------------------------------------------------------
-
-const FOLLOW_CUE = re(r`\b(?:follow|execute|exec|obey|comply|apply|act on|do (?:it|this|that|what it says|as it says)|then do|run (?:it|this)|carry (?:it )?out|perform|suis(?:-la|-le|-les)?|suivez|executer?|executez|applique[rz]?|obei[rs]?|obeissez|fais(?:-le| ce qu'il dit| ce que ca dit)|faites(?:-le)?|obedece|ejecuta(?:lo|la)?|aplica(?:lo|la)?|siguel[oa]|haz (?:lo que dice|eso|esto)|hazlo|cumple(?:lo)?)\b`);
-const PRIVILEGED_RE = re(PRIVILEGED);
-
 // ---- the guardrail ------------------------------------------------------------------------------------------------
 
 const ORDER: InputThreat[] = ['prompt_injection', 'jailbreak', 'system_prompt_extraction', 'other_customer_data', 'harmful', 'encoded_payload'];
 const MAX_DEPTH = 2;
 
-const UPPER_ROLE_LINE = /(?:^|\n|[.!?]\s)\s*\[?(?:SYSTEM|SYST[ÈE]ME|SISTEMA|ADMIN|ADMINISTRATOR|ADMINISTRATEUR|ADMINISTRADOR|DEVELOPER|D[ÉE]VELOPPEUR|DESARROLLADOR|ROOT|OPERATOR)\]?\s*(?:MESSAGE|PROMPT|NOTE|OVERRIDE|UPDATE)?\s*:/;
 
 function evaluate(text: string, ctx: InputContext, depth: number, found: Map<InputThreat, Set<string>>): void {
   const variants = matchVariants(text);
@@ -227,20 +267,26 @@ function evaluate(text: string, ctx: InputContext, depth: number, found: Map<Inp
     if (!s) found.set(c, (s = new Set()));
     s.add(id);
   };
+  let mayNorm: Possible | undefined;
   for (const v of variants) {
-    for (const rule of RULES) {
+    const may = NORM_GATE.possible(v);
+    mayNorm ??= may;
+    for (let i = 0; i < RULES.length; i++) {
+      if (!mayMatch(may, i)) continue;
+      const rule = RULES[i]!;
       if (rule.re.test(v) && (!rule.and || rule.and.test(v)) && !(rule.unless && rule.unless.test(v))) add(rule.category, rule.id);
     }
   }
-  if (UPPER_ROLE_LINE.test(text)) add('prompt_injection', 'fake-role-line');
+  const mayOrig = ORIG_GATE.possible(text);
+  if (mayMatch(mayOrig, ORIG_UPPER_ROLE) && UPPER_ROLE_LINE.test(text)) add('prompt_injection', 'fake-role-line');
   const hits = new Set<string>();
-  otherCustomerData(text, norm, ctx, hits);
+  otherCustomerData(text, norm, ctx, hits, mayNorm!, mayOrig);
   for (const id of hits) add('other_customer_data', id);
 
   if (depth >= MAX_DEPTH) return;
   const payloads = findEncodedPayloads(text);
   if (payloads.length === 0) return;
-  const asksToFollow = FOLLOW_CUE.test(norm);
+  const asksToFollow = aux(mayNorm!, 'followCue', norm);
   for (const p of payloads) {
     const inner = new Map<InputThreat, Set<string>>();
     evaluate(p.decoded, ctx, depth + 1, inner);

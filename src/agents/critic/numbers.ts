@@ -27,6 +27,7 @@ const UNIT_AFTER: [UnitClass, RegExp][] = [
   ['minute', /^\s?-?\s?(?:minutes?|mins?|minutos?)(?![\p{L}])/u],
   ['count', /^\s?(?:x|packs?|pcs|pieces?|items?|units?|bags?|sacs?|bolsas?|paquets?|paquetes?|boxes|boites?|cajas?|bouteilles?|bottles?|botellas?|articles?|articulos?|ct)(?![\p{L}])/u],
 ];
+const UNIT_AFTER_AT = new RegExp(UNIT_AFTER.map(([, re]) => `(${re.source.slice(1)})`).join('|'), 'uy');
 const MONEY_BEFORE = /(?:[$€£]|us\$|c\$|ca\$|mx\$)\s?$/;
 const ID_BEFORE = /(?:#|\+|\bn[°º]|\bno\.|\bnum(?:ber|ero|éro)?\.?|\bapt\.?|\bapartment|\bsuite|\bste\.?|\bunit|\bfloor|\bpiso|\betage|\bétage|\border|\bcommande|\bpedido|\bticket|\bbillet|\broom|\bbox|\bpo box|\b[a-z]{1,5}-)\s?$/;
 const RANGE_GAP = /^\s?(?:-|–|—|to|à|a|and|et|y|or|ou|o)\s?$/;
@@ -43,8 +44,11 @@ function unitOf(lower: string, start: number, end: number, alnumUnit?: string): 
     if (/^(?:ans|an|yr|yrs)$/.test(u)) return 'year';
     return 'none';
   }
-  const after = lower.slice(end, end + 24);
-  for (const [cls, re] of UNIT_AFTER) if (re.test(after)) return cls;
+  // The first class whose regex matches the 24 characters after the number (none reads past them: at most 17 and a
+  // look-ahead), as one sticky regex on the text.
+  UNIT_AFTER_AT.lastIndex = end;
+  const m = UNIT_AFTER_AT.exec(lower);
+  if (m) for (let i = 0; i < UNIT_AFTER.length; i++) if (m[i + 1] !== undefined) return UNIT_AFTER[i]![0];
   const before = lower.slice(Math.max(0, start - 14), start);
   if (MONEY_BEFORE.test(before)) return 'money';
   if (ID_BEFORE.test(before)) return 'id';
@@ -75,21 +79,66 @@ const UNIT_SUFFIX =
   /^(\d+(?:[.,]\d+)?)(st|nd|rd|th|er|re|e|eme|ème|º|ª|o|a|x|g|kg|mg|ml|l|cl|dl|oz|lb|lbs|mm|cm|m|km|h|hr|hrs|min|mins|s|sec|w|kw|v|mah|gb|mb|tb|k|pt|pts|ct|pcs|pc|pk|bar|ans|an|dias|días|jours|days|yr|yrs)$/i;
 
 // One scanner over the lower-cased, accent-free text; alternatives in priority order (at a given position the first
-// that matches wins). The month-name alternatives are only compiled in for texts that name a month.
-const DATE_WORDS = [
-  `(?<dmy>\\b\\d{1,2}(?:er|st|nd|rd|th|º)?\\s+(?:de\\s+)?(?:${MONTH_ALT})\\.?(?:\\s+(?:de\\s+)?\\d{4})?)(?![a-z])`,
-  `(?<mdy>\\b(?:${MONTH_ALT})\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?(?:,?\\s+\\d{4})?)(?![a-z\\d])`,
+// that matches wins), each one capture group (numbered, so that a match builds no `groups` object). The month-name
+// alternatives are only compiled in for texts that name a month.
+type Part = 'iso' | 'dmy' | 'mdy' | 'time' | 'slash' | 'grouped' | 'alnum' | 'num';
+const ISO: [Part, string] = ['iso', /(\b\d{4}-\d{1,2}-\d{1,2}\b)/.source];
+const DATE_WORDS: [Part, string][] = [
+  ['dmy', `(\\b\\d{1,2}(?:er|st|nd|rd|th|º)?\\s+(?:de\\s+)?(?:${MONTH_ALT})\\.?(?:\\s+(?:de\\s+)?\\d{4})?)(?![a-z])`],
+  ['mdy', `(\\b(?:${MONTH_ALT})\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?(?:,?\\s+\\d{4})?)(?![a-z\\d])`],
 ];
-const OTHERS = [
-  /(?<time>\b\d{1,2}[:h]\d{2}\b)/.source,
-  /(?<slash>\b\d{1,4}\/\d{1,2}(?:\/\d{2,4})?\b)/.source,
-  /(?<grouped>\b\d{1,5}(?:-\d{2,6}){2,}\b|\b\d{1,4}(?:[ \u00A0\u202F]\d{4}){2,}\b)/.source,
-  /(?<alnum>\b(?:[a-zº]+\d|\d+[a-zº])[a-zº\d]*\b)/.source,
-  /(?<num>\d{1,3}(?:(?:,|\.|[ \u00A0\u202F](?=\d{3}(?!\d)))\d{3})+(?:[.,]\d+)?(?![-–/]\d)|\d+(?:[.,]\d+)?)/.source,
+const OTHERS: [Part, string][] = [
+  ['time', /(\b\d{1,2}[:h]\d{2}\b)/.source],
+  ['slash', /(\b\d{1,4}\/\d{1,2}(?:\/\d{2,4})?\b)/.source],
+  ['grouped', /(\b\d{1,5}(?:-\d{2,6}){2,}\b|\b\d{1,4}(?:[ \u00A0\u202F]\d{4}){2,}\b)/.source],
+  ['alnum', /(\b(?:[a-zº]+\d|\d+[a-zº])[a-zº\d]*\b)/.source],
+  ['num', /(\d{1,3}(?:(?:,|\.|[ \u00A0\u202F](?=\d{3}(?!\d)))\d{3})+(?:[.,]\d+)?(?![-–/]\d)|\d+(?:[.,]\d+)?)/.source],
 ];
-const ISO = /(?<iso>\b\d{4}-\d{1,2}-\d{1,2}\b)/.source;
-const NUMBER_WITH_DATES_RE = new RegExp([ISO, ...DATE_WORDS, ...OTHERS].join('|'), 'g');
-const NUMBER_RE = new RegExp([ISO, ...OTHERS].join('|'), 'g');
+
+interface Scanner {
+  re: RegExp;
+  /** parts[i]: what capture group i + 1 is. */
+  parts: Part[];
+  /** Whether a month name may start a match (mdy). */
+  dates: boolean;
+}
+
+function scanner(alternatives: [Part, string][]): Scanner {
+  return {
+    re: new RegExp(alternatives.map(([, source]) => source).join('|'), 'g'),
+    parts: alternatives.map(([part]) => part),
+    dates: alternatives.some(([part]) => part === 'mdy'),
+  };
+}
+
+// Every match holds a digit, and starts at its first digit, or at the letters right before it (alnum: "v2",
+// "abc123"), or at a month name then spaces before it (mdy: "june  14"). So the scanner need not try the text
+// between numbers: from the end of a match, the next match starts no earlier than matchStartBefore(the next digit).
+const DIGIT_RE = /\d/g;
+const MONTH_MAX = Math.max(...Object.keys(MONTHS).map((m) => m.length));
+
+/** \s, and more (all control characters): a superset is safe here. */
+function isSpace(c: number): boolean {
+  return c <= 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** The earliest position where a match whose first digit is at `d` can start. */
+function matchStartBefore(s: string, d: number, dates: boolean): number {
+  let w = d;
+  for (let c = s.charCodeAt(w - 1); (c >= 97 && c <= 122) || c === 0xba; c = s.charCodeAt(w - 1)) w--; // [a-zº]
+  if (dates) {
+    let j = d;
+    while (j > 0 && isSpace(s.charCodeAt(j - 1))) j--;
+    if (j < d) {
+      if (s.charCodeAt(j - 1) === 46) j--; // the month's '.'
+      w = Math.min(w, Math.max(0, j - MONTH_MAX));
+    }
+  }
+  return w;
+}
+
+const NUMBER_WITH_DATES = scanner([ISO, ...DATE_WORDS, ...OTHERS]);
+const NUMBERS = scanner([ISO, ...OTHERS]);
 const MONTH_HINT_RE = new RegExp(`(?:\\d\\s+(?:de\\s+)?|\\b)(?:${MONTH_ALT})\\b`);
 
 function canon(n: number): string {
@@ -103,7 +152,7 @@ function canonInt(digits: string): string {
 
 /** Readings of a plain number, resolving "," and "." (thousands vs decimal) and spaced thousands. */
 function numberReadings(raw: string): string[][] {
-  const s = raw.replace(/[\u00A0\u202F]/g, ' ');
+  const s = raw.includes('\u00A0') || raw.includes('\u202F') ? raw.replace(/[\u00A0\u202F]/g, ' ') : raw;
   const grouped = /^\d{1,3}(?:([,. ])\d{3})+(?:([.,])(\d+))?$/.exec(s);
   if (grouped) {
     const sep = grouped[1]!;
@@ -112,8 +161,8 @@ function numberReadings(raw: string): string[][] {
     const whole = canonInt(s.replace(/[,. ]/g, ''));
     if (sep === ' ') return [[whole], s.split(' ').map((p) => canonInt(p))];
     // "1,240" / "1.240": thousands in most locales, decimal in others; with one group both readings stand.
-    const groups = s.split(sep).length;
-    return groups === 2 ? [[whole], [canon(Number(s.replace(sep, '.')))]] : [[whole]];
+    const oneGroup = s.indexOf(sep) === s.lastIndexOf(sep);
+    return oneGroup ? [[whole], [canon(Number(s.replace(sep, '.')))]] : [[whole]];
   }
   // A long integer may be an id written without grouping ("7023456789012345" = "7023 4567 8901 2345").
   if (/^\d+$/.test(s)) return s.length >= 7 ? [[canonInt(s)], [`id:${s}`]] : [[canonInt(s)]];
@@ -126,55 +175,95 @@ function dateReadings(year: string | undefined, month: number, day: number, text
   return textual ? [[`md:${md}`], [`mdx:${md}`]] : [[`md:${md}`]];
 }
 
-/** The numbers of `text`, each with the normalised readings it can be matched by. */
-export function extractNumbers(text: string, skip: readonly { start: number; end: number }[] = []): NumberMention[] {
+// Non-ASCII characters that NFD leaves alone and that are not combining marks: a text of ASCII and these stays as it
+// is through the accent stripping below (which then need not run).
+const INERT = [...'’‘“”«»•·—–…€£¥¡¿°ºª\u00A0\u202F'].filter((c) => c.normalize('NFD') === c && !/\p{M}/u.test(c));
+const NOT_INERT_RE = new RegExp(`[^\\x00-\\x7f${INERT.join('')}]`);
+
+/** Whether the number at [start, end) of `text` (one or two digits) begins a line and is followed by '.' or ')' and
+ *  a space or tab. */
+function isListMarker(text: string, start: number, end: number): boolean {
+  const a = text.charCodeAt(end);
+  const b = text.charCodeAt(end + 1);
+  return (a === 46 || a === 41) && (b === 32 || b === 9) && /(?:^|\n)[ \t]*$/.test(text.slice(Math.max(0, start - 8), start));
+}
+
+/** The text the numbers are read in: lower case, accents removed for matching month names. Offsets stay valid only
+ *  when no character decomposes into two, else the text is read as is (`keepsLength` false). */
+function scanTextOf(text: string): { scanText: string; keepsLength: boolean } {
+  const lower = text.toLowerCase();
+  if (!NOT_INERT_RE.test(lower)) return { scanText: lower, keepsLength: true };
+  const stripped = lower.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  return stripped.length === text.length ? { scanText: stripped, keepsLength: true } : { scanText: lower, keepsLength: false };
+}
+
+/** What extractNumbers decides for a text as a whole: whether month names are read (the text names one), and
+ *  whether accents are removed without changing its length. */
+export interface NumberScanInfo {
+  dates: boolean;
+  keepsLength: boolean;
+}
+
+export function numberScanInfo(text: string): NumberScanInfo {
+  const { scanText, keepsLength } = scanTextOf(text);
+  return { dates: MONTH_HINT_RE.test(scanText), keepsLength };
+}
+
+/** The numbers of `text`, each with the normalised readings it can be matched by. `dates` overrides whether month
+ *  names are read (by default: when the text names a month). */
+export function extractNumbers(text: string, skip: readonly { start: number; end: number }[] = [], dates?: boolean): NumberMention[] {
   const out: NumberMention[] = [];
-  // Accents removed for matching month names; offsets stay valid only when no character decomposes into two, else
-  // the text is scanned as is.
-  let scanText = text.toLowerCase();
-  if (/[^\x00-\x7f]/.test(scanText)) {
-    const stripped = scanText.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-    if (stripped.length === text.length) scanText = stripped;
-  }
-  if (!/\d/.test(scanText)) return out;
-  const scanner = MONTH_HINT_RE.test(scanText) ? NUMBER_WITH_DATES_RE : NUMBER_RE;
-  scanner.lastIndex = 0;
-  for (let m = scanner.exec(scanText); m; m = scanner.exec(scanText)) {
+  const { scanText } = scanTextOf(text);
+  DIGIT_RE.lastIndex = 0;
+  if (!DIGIT_RE.test(scanText)) return out;
+  const { re: scanner, parts, dates: monthNames } = (dates ?? MONTH_HINT_RE.test(scanText)) ? NUMBER_WITH_DATES : NUMBERS;
+  // The matches of a global scan from 0, in order (see matchStartBefore).
+  for (let from = 0; ; ) {
+    DIGIT_RE.lastIndex = from;
+    const digit = DIGIT_RE.exec(scanText);
+    if (!digit) break;
+    scanner.lastIndex = Math.max(from, matchStartBefore(scanText, digit.index, monthNames));
+    const m = scanner.exec(scanText);
+    if (!m) break;
+    from = scanner.lastIndex;
     const start = m.index;
     const end = start + m[0].length;
-    if (skip.some((s) => start < s.end && s.start < end)) continue;
-    const g = m.groups!;
-    const raw = text.slice(start, end);
+    if (skip.length > 0 && skip.some((s) => start < s.end && s.start < end)) continue;
+    let k = 0;
+    while (m[k + 1] === undefined) k++;
+    const part = parts[k]!;
+    const value = m[k + 1]!;
     let unitClass: UnitClass = 'none';
     // A list marker ("1. Unplug…", "2) Descale…") is not a quantity.
-    if (g.num && /^\d{1,2}$/.test(g.num) && /(?:^|\n)[ \t]*$/.test(text.slice(Math.max(0, start - 8), start)) && /^[.)][ \t]/.test(text.slice(end, end + 2))) continue;
+    if (part === 'num' && value.length <= 2 && isListMarker(text, start, end)) continue;
     let readings: string[][];
-    if (g.iso) {
-      const [y, mo, d] = g.iso.split('-');
+    if (part === 'iso') {
+      const [y, mo, d] = value.split('-');
       readings = dateReadings(y, Number(mo), Number(d), false);
-    } else if (g.dmy) {
-      const p = /^(\d{1,2})\D*?\s+(?:de\s+)?([a-z]+)\.?(?:\s+(?:de\s+)?(\d{4}))?/.exec(g.dmy)!;
+    } else if (part === 'dmy') {
+      const p = /^(\d{1,2})\D*?\s+(?:de\s+)?([a-z]+)\.?(?:\s+(?:de\s+)?(\d{4}))?/.exec(value)!;
       readings = dateReadings(p[3], MONTHS[p[2]!] ?? 0, Number(p[1]), true);
-    } else if (g.mdy) {
-      const p = /^([a-z]+)\.?\s+(\d{1,2})\D*?(?:,?\s+(\d{4}))?$/.exec(g.mdy)!;
+    } else if (part === 'mdy') {
+      const p = /^([a-z]+)\.?\s+(\d{1,2})\D*?(?:,?\s+(\d{4}))?$/.exec(value)!;
       readings = dateReadings(p[3], MONTHS[p[1]!] ?? 0, Number(p[2]), true);
-    } else if (g.time) {
-      const [h, mi] = g.time.split(/[:h]/);
+    } else if (part === 'time') {
+      const [h, mi] = value.split(/[:h]/);
       readings = [[`t:${Number(h)}:${mi}`]];
-    } else if (g.slash) {
-      readings = [[`s:${g.slash.split('/').map(Number).join('/')}`]];
-    } else if (g.grouped) {
-      readings = [[`id:${g.grouped.replace(/\D/g, '')}`]];
-    } else if (g.alnum) {
-      const unitMatch = UNIT_SUFFIX.exec(g.alnum);
+    } else if (part === 'slash') {
+      readings = [[`s:${value.split('/').map(Number).join('/')}`]];
+    } else if (part === 'grouped') {
+      readings = [[`id:${value.replace(/\D/g, '')}`]];
+    } else if (part === 'alnum') {
+      const unitMatch = UNIT_SUFFIX.exec(value);
       // A single digit inside a word (B2B, H2O, E5, USB3) is a name, not a quantity.
-      if (!unitMatch && (g.alnum.match(/\d/g)?.length ?? 0) === 1) continue;
-      readings = unitMatch ? numberReadings(unitMatch[1]!) : [[`w:${g.alnum}`]];
+      if (!unitMatch && (value.match(/\d/g)?.length ?? 0) === 1) continue;
+      readings = unitMatch ? numberReadings(unitMatch[1]!) : [[`w:${value}`]];
       if (unitMatch) unitClass = unitOf(scanText, start, end, unitMatch[2]);
     } else {
-      readings = numberReadings(g.num!);
+      readings = numberReadings(value);
       unitClass = unitOf(scanText, start, end);
     }
+    const raw = text.slice(start, end);
     out.push({ raw, start, end, readings, unit: unitClass });
   }
   // "3-5 business days", "7 à 12 jours": the first number of a range has the unit of the second.
@@ -188,10 +277,10 @@ export function extractNumbers(text: string, skip: readonly { start: number; end
 
 /** Every key any reading of any number in `facts` can be matched by (a yearless date in the facts matches any
  *  year; a full date in the facts also matches the same day written without a year). Numbers inside `idSpans`
- *  (phones, street addresses) count as identifiers. */
-export function factKeys(facts: string, idSpans: readonly { start: number; end: number }[] = []): Set<string> {
+ *  (phones, street addresses) count as identifiers. `dates` as for extractNumbers. */
+export function factKeys(facts: string, idSpans: readonly { start: number; end: number }[] = [], dates?: boolean): Set<string> {
   const keys = new Set<string>();
-  for (const n of extractNumbers(facts)) {
+  for (const n of extractNumbers(facts, [], dates)) {
     const dated = n.readings.some((r) => r.some((k) => k.startsWith('d:')));
     const unit = idSpans.some((s) => n.start < s.end && s.start < n.end) ? 'id' : n.unit;
     for (const reading of n.readings) {
@@ -211,8 +300,13 @@ export function factKeys(facts: string, idSpans: readonly { start: number; end: 
   return keys;
 }
 
+/** Fact keys to look up: a Set, or several (the keys of each fact fragment) seen as one. */
+export interface KeyLookup {
+  has(key: string): boolean;
+}
+
 /** The numbers of `reply` that no reading of the facts supports. */
-export function unsupportedNumbers(reply: string, facts: string | Set<string>, skip: readonly { start: number; end: number }[] = []): NumberMention[] {
+export function unsupportedNumbers(reply: string, facts: string | KeyLookup, skip: readonly { start: number; end: number }[] = []): NumberMention[] {
   const keys = typeof facts === 'string' ? factKeys(facts) : facts;
   // A number with a unit needs the same value with the same unit, or with no unit at all (not an identifier).
   const has = (k: string, unit: UnitClass) =>

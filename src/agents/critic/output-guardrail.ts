@@ -1,10 +1,9 @@
 // The critic/supervisor's output guardrail: a draft reply must not carry other customers' PII, card numbers, the
 // system prompt, or numbers that the facts it was built from do not contain.
-import { LRUCache } from 'lru-cache';
 import { detectPii, digitsOf, type PiiEntity } from '../pii/detect.js';
 import type { GuardrailResult, OutputThreat } from '../runtime/contracts.js';
-import { factKeys, unsupportedNumbers } from './numbers.js';
-import { normalizeForMatch, sentences } from './text.js';
+import { factKeys, numberScanInfo, unsupportedNumbers, type KeyLookup, type NumberScanInfo } from './numbers.js';
+import { normalizeForMatch, sentenceNorms, sentences } from './text.js';
 
 export interface OutputContext {
   /** Everything the reply may rely on: knowledge results, order/customer records, shop policy, the shop's own
@@ -74,11 +73,13 @@ interface Sentence {
 }
 
 function splitSentences(reply: string): Sentence[] {
+  const parts = sentences(reply);
+  const norms = sentenceNorms(reply, parts);
   let from = 0;
-  return sentences(reply).map((text) => {
+  return parts.map((text, i) => {
     const start = reply.indexOf(text, from);
     from = start + text.length;
-    return { text, norm: normalizeForMatch(text), start };
+    return { text, norm: norms[i]!, start };
   });
 }
 
@@ -88,9 +89,12 @@ function systemPromptLeaks(reply: string, parts: Sentence[], ctx: OutputContext,
     if (LEAK_ATTRIBUTION.test(norm)) out.push({ category: 'system_prompt_leak', start, end, detail: 'refers to its own instructions' });
     else if (LEAK_MENTION.test(norm) && !REFUSAL.test(norm)) out.push({ category: 'system_prompt_leak', start, end, detail: 'mentions its system prompt' });
   }
-  const masked = reply.replace(URL_OR_EMAIL, (m) => ' '.repeat(m.length));
-  for (const m of masked.matchAll(SNAKE_CASE)) {
-    out.push({ category: 'system_prompt_leak', start: m.index, end: m.index + m[0].length, detail: 'internal identifier' });
+  // An identifier has a '_'; what is masked first has a '@' or '://'.
+  if (reply.includes('_')) {
+    const masked = reply.includes('@') || reply.includes('://') ? reply.replace(URL_OR_EMAIL, (m) => ' '.repeat(m.length)) : reply;
+    for (const m of masked.matchAll(SNAKE_CASE)) {
+      out.push({ category: 'system_prompt_leak', start: m.index, end: m.index + m[0].length, detail: 'internal identifier' });
+    }
   }
   if (ctx.systemPrompt) {
     const prompt = shingles(ctx.systemPrompt);
@@ -171,28 +175,154 @@ interface FactIndex {
   /** Phones and street addresses of the facts. */
   pii: PiiEntity[];
   /** Every reading of every number of the facts (factKeys). */
+  keys: KeyLookup;
+}
+
+/** The keys of several fragments, looked up in each (rather than copied into one set on every turn). */
+class KeysOfParts implements KeyLookup {
+  constructor(private readonly sets: readonly Set<string>[]) {}
+
+  has(key: string): boolean {
+    for (const set of this.sets) if (set.has(key)) return true;
+    return false;
+  }
+}
+
+interface FragmentIndex {
+  pii: PiiEntity[];
   keys: Set<string>;
 }
 
-function indexFacts(facts: string): FactIndex {
-  const pii = detectPii(facts, { kinds: ['phone', 'street_address'] });
+const FACT_PII: { kinds: PiiEntity['kind'][] } = { kinds: ['phone', 'street_address'] };
+
+function indexFacts(facts: string): FragmentIndex {
+  const pii = detectPii(facts, FACT_PII);
   return { pii, keys: factKeys(facts, pii) };
 }
 
+/** A bounded memo in two generations: entries used since the last turnover stay, the others go at the next one
+ *  (at most 2 × size entries). Keys are long texts, new string objects on every turn: rather than hashing all of
+ *  one (what a Map does), a bucket is found from a sample of it — its length, its last characters (where JSON
+ *  records tend to differ: scores, ids) and some characters spread over it — and its entries are compared whole. */
+class Memo<V> {
+  private young = new Map<number, [string, V][]>();
+  private old = new Map<number, [string, V][]>();
+  private youngSize = 0;
+
+  constructor(private readonly size: number) {}
+
+  get(key: string): V | undefined {
+    const h = sample(key);
+    let value = find(this.young.get(h), key);
+    if (value === undefined) {
+      value = find(this.old.get(h), key);
+      if (value !== undefined) this.add(h, key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    this.add(sample(key), key, value);
+  }
+
+  private add(h: number, key: string, value: V): void {
+    if (this.youngSize >= this.size) {
+      this.old = this.young;
+      this.young = new Map();
+      this.youngSize = 0;
+    }
+    const bucket = this.young.get(h);
+    if (bucket) bucket.push([key, value]);
+    else this.young.set(h, [[key, value]]);
+    this.youngSize++;
+  }
+}
+
+function find<V>(bucket: [string, V][] | undefined, key: string): V | undefined {
+  if (bucket) for (const [k, v] of bucket) if (k === key) return v;
+  return undefined;
+}
+
+function sample(s: string): number {
+  const n = s.length;
+  let h = n;
+  for (let i = Math.max(0, n - 24); i < n; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  const step = Math.max(1, n >> 5);
+  for (let i = 0; i < n - 24; i += step) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
 // Keyed by the fragment's full text: an entry is only ever used for a turn whose facts contain that very text.
-const fragmentIndex = new LRUCache<string, FactIndex>({ max: 4096 });
+const fragmentIndex = new Memo<FragmentIndex>(4096);
+
+// Most fragments are JSON records, and many differ from the last turn's in a member or two only (a knowledge
+// passage's retrieval scores, an escalation's ticket id). A record is indexed member by member — split before each
+// `,"` — and its members are remembered too. No pattern that finds PII or reads a number matches a comma followed
+// by a quote, nor decides anything by looking past one, so a record's index is its members' together (the test
+// checks this on records), provided they agree on what is decided for the text as a whole: whether month names are
+// read (when any member names a month: a member's keys are kept for either answer), and whether accents are
+// removed without changing the length (if not, the record is indexed whole).
+interface MemberIndex {
+  pii: PiiEntity[];
+  info: NumberScanInfo;
+  /** The member's keys without and with month names read, as needed. */
+  keys: [Set<string>?, Set<string>?];
+}
+
+const memberIndex = new Memo<MemberIndex>(8192);
+
+/** The members of a record: split before each `,"`. */
+function membersOf(fragment: string): string[] {
+  const members: string[] = [];
+  let from = 0;
+  for (let at = fragment.indexOf(',"', 1); at > 0; at = fragment.indexOf(',"', at + 1)) {
+    members.push(fragment.slice(from, at));
+    from = at;
+  }
+  members.push(fragment.slice(from));
+  return members;
+}
+
+function member(text: string): MemberIndex {
+  let index = memberIndex.get(text);
+  if (!index) {
+    // A copy, so that the key does not hold on to the whole fragment it was cut from (short cuts are copies).
+    const own = text.length < 16 ? text : (JSON.parse(JSON.stringify(text)) as string);
+    memberIndex.set(own, (index = { pii: detectPii(own, FACT_PII), info: numberScanInfo(own), keys: [] }));
+  }
+  return index;
+}
+
+/** The same as indexFacts(fragment), from the members' indexes when it has several. */
+export function indexFragment(fragment: string): FragmentIndex {
+  const members = membersOf(fragment);
+  if (members.length === 1) return indexFacts(fragment);
+  const indexes = members.map(member);
+  if (!indexes.every((m) => m.info.keepsLength)) return indexFacts(fragment);
+  const dates = indexes.some((m) => m.info.dates);
+  const pii: PiiEntity[] = [];
+  const keys = new Set<string>();
+  let offset = 0;
+  members.forEach((text, i) => {
+    const m = indexes[i]!;
+    for (const e of m.pii) pii.push({ ...e, start: e.start + offset, end: e.end + offset });
+    for (const k of (m.keys[dates ? 1 : 0] ??= factKeys(text, m.pii, dates))) keys.add(k);
+    offset += text.length;
+  });
+  return { pii, keys };
+}
 
 function factIndex(ctx: OutputContext): FactIndex {
   if (!ctx.factParts) return indexFacts(ctx.facts);
   const pii: PiiEntity[] = [];
-  const keys = new Set<string>();
+  const sets: Set<string>[] = [];
   for (const part of ctx.factParts) {
     let index = fragmentIndex.get(part);
-    if (!index) fragmentIndex.set(part, (index = indexFacts(part)));
+    if (!index) fragmentIndex.set(part, (index = indexFragment(part)));
     pii.push(...index.pii);
-    for (const k of index.keys) keys.add(k);
+    if (index.keys.size > 0 && !sets.includes(index.keys)) sets.push(index.keys);
   }
-  return { pii, keys };
+  return { pii, keys: new KeysOfParts(sets) };
 }
 
 /** Every problem in a draft reply, with offsets (for redaction or regeneration). */

@@ -1,5 +1,6 @@
 // Words that trigger escalation rules, per language, accent-folded and lowercase.
 // Kept as data so an operator's config can extend them (escalation.keywords in the runtime config).
+import { LRUCache } from 'lru-cache';
 
 export type EscalationLexicon = Record<'safety' | 'threat' | 'lostOrStolen' | 'defect' | 'humanRequest' | 'bulk', string[]>;
 
@@ -35,26 +36,56 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
   bulk: ['wholesale', 'bulk', 'reseller', 'b2b', 'en gros', 'grossiste', 'revendeur', 'mayoreo', 'al por mayor', 'mayorista', 'distribuidor'],
 };
 
+// Every stage folds the same texts (the message in knowledge, escalation and the pipeline; product titles in the
+// catalogue), and NFD + mark stripping costs far more than a lookup. Bounded by characters, not entries.
+const folded = new LRUCache<string, string>({ maxSize: 1 << 20, sizeCalculation: (value, key) => value.length + key.length });
+
 export function foldText(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  let f = folded.get(text);
+  if (f === undefined) {
+    f = text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    folded.set(text, f);
+  }
+  return f;
 }
 
-const compiled = new Map<string, RegExp>();
+export type LexiconCategory = keyof EscalationLexicon;
+
+/** A lexicon as regexes: one per category, and one over every word to rule them all out in a single scan. */
+export interface LexiconMatcher {
+  any: RegExp;
+  category: Record<LexiconCategory, RegExp>;
+}
+
+// Keyed by the lexicon object: a configuration's lexicon is built once and not changed afterwards.
+const matchers = new WeakMap<EscalationLexicon, LexiconMatcher>();
+
+export function lexiconMatcher(lexicon: EscalationLexicon): LexiconMatcher {
+  let m = matchers.get(lexicon);
+  if (!m) {
+    const categories = Object.keys(lexicon) as LexiconCategory[];
+    m = {
+      any: wordsPattern(categories.flatMap((c) => lexicon[c])),
+      category: Object.fromEntries(categories.map((c) => [c, wordsPattern(lexicon[c])])) as Record<LexiconCategory, RegExp>,
+    };
+    matchers.set(lexicon, m);
+  }
+  return m;
+}
 
 /**
  * Whole words or phrases (plural/past endings allowed: "fires", "burned"); an entry ending in `*` is a stem
- * ("injur*" matches "injured", "injury"). So "fire" matches "caught fire" but not "firefox".
+ * ("injur*" matches "injured", "injury"). So "fire" matches "caught fire" but not "firefox". One alternation: it
+ * matches a text exactly when one of the words' own patterns would.
  */
-export function matchesAny(folded: string, words: string[]): string | undefined {
-  for (const w of words) {
-    let re = compiled.get(w);
-    if (!re) {
-      const stem = w.endsWith('*');
-      const body = (stem ? w.slice(0, -1) : w).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
-      re = new RegExp(`(?<![a-z0-9])${body}${stem ? '' : '(?:s|es|d|ed)?(?![a-z0-9])'}`);
-      compiled.set(w, re);
-    }
-    if (re.test(folded)) return w;
-  }
-  return undefined;
+function wordsPattern(words: readonly string[]): RegExp {
+  // An empty list matches nothing.
+  if (words.length === 0) return /(?!)/;
+  return new RegExp(`(?<![a-z0-9])(?:${words.map(wordPattern).join('|')})`);
+}
+
+function wordPattern(w: string): string {
+  const stem = w.endsWith('*');
+  const body = (stem ? w.slice(0, -1) : w).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
+  return stem ? body : `${body}(?:s|es|d|ed)?(?![a-z0-9])`;
 }

@@ -1,7 +1,7 @@
 // Escalation rules: which conversations a person must take over, why, and how urgently.
 // Thresholds come from configuration; the first matching rule wins, most serious first.
 import type { EscalationDecision, EscalationReason, Intent, IntentResult, Order, Priority, ReturnDecision } from '../runtime/contracts.js';
-import { DEFAULT_LEXICON, foldText, matchesAny, type EscalationLexicon } from './lexicon.js';
+import { DEFAULT_LEXICON, foldText, lexiconMatcher, type EscalationLexicon, type LexiconCategory } from './lexicon.js';
 
 export interface EscalationConfig {
   /** Sentiment at or below this is frustration (urgent). */
@@ -30,34 +30,34 @@ interface Rule {
   reason: EscalationReason;
   priority: Priority;
   team?: 'support' | 'sales';
-  when(input: EscalationInput, folded: string, cfg: EscalationConfig): boolean;
+  when(input: EscalationInput, says: (category: LexiconCategory) => boolean, cfg: EscalationConfig): boolean;
 }
 
 const RULES: Rule[] = [
-  { reason: 'safety', priority: 'urgent', when: (_i, f, c) => Boolean(matchesAny(f, c.lexicon.safety)) },
-  { reason: 'threat', priority: 'urgent', when: (_i, f, c) => Boolean(matchesAny(f, c.lexicon.threat)) },
+  { reason: 'safety', priority: 'urgent', when: (_i, says) => says('safety') },
+  { reason: 'threat', priority: 'urgent', when: (_i, says) => says('threat') },
   {
     reason: 'frustration',
     priority: 'urgent',
-    when: (i, _f, c) => (c.escalateProfanity && i.intent.profanity) || i.intent.sentiment.score <= c.frustrationSentiment,
+    when: (i, _says, c) => (c.escalateProfanity && i.intent.profanity) || i.intent.sentiment.score <= c.frustrationSentiment,
   },
   {
     reason: 'lost_or_stolen',
     priority: 'high',
-    when: (i, f, c) =>
-      Boolean(matchesAny(f, c.lexicon.lostOrStolen)) ||
+    when: (i, says) =>
+      says('lostOrStolen') ||
       (i.intent.intent === 'order_status' && i.orders.some((o) => o.fulfillments.some((x) => x.shipmentStatus === 'failure'))),
   },
   {
     reason: 'defect',
     priority: 'high',
     // About a product the customer has: not "the website is broken" or "my password reset does not work".
-    when: (i, f, c) => !NOT_ABOUT_A_PRODUCT.has(i.intent.intent) && Boolean(matchesAny(f, c.lexicon.defect)),
+    when: (i, says) => !NOT_ABOUT_A_PRODUCT.has(i.intent.intent) && says('defect'),
   },
   {
     reason: 'explicit_request',
     priority: 'normal',
-    when: (i, f, c) => i.intent.intent === 'escalation_request' || (i.intent.intent === 'complaint' && Boolean(matchesAny(f, c.lexicon.humanRequest))),
+    when: (i, says) => i.intent.intent === 'escalation_request' || (i.intent.intent === 'complaint' && says('humanRequest')),
   },
   { reason: 'return_over_limit', priority: 'normal', when: (i) => i.returnDecision?.reason === 'over_limit' },
   { reason: 'return_outside_window', priority: 'normal', when: (i) => i.returnDecision?.reason === 'outside_window' },
@@ -65,14 +65,18 @@ const RULES: Rule[] = [
     reason: 'b2b',
     priority: 'normal',
     team: 'sales',
-    when: (i, f, c) => i.intent.intent === 'b2b_inquiry' || Boolean(matchesAny(f, c.lexicon.bulk)),
+    when: (i, says) => i.intent.intent === 'b2b_inquiry' || says('bulk'),
   },
 ];
 
 export function decideEscalation(input: EscalationInput, cfg: EscalationConfig = DEFAULT_ESCALATION): EscalationDecision {
   const folded = foldText(input.message);
+  const lexicon = lexiconMatcher(cfg.lexicon);
+  // Most messages contain no lexicon word at all: one scan settles every category.
+  const anyWord = lexicon.any.test(folded);
+  const says = (category: LexiconCategory): boolean => anyWord && lexicon.category[category].test(folded);
   for (const rule of RULES) {
-    if (rule.when(input, folded, cfg)) {
+    if (rule.when(input, says, cfg)) {
       return { escalate: true, reason: rule.reason, priority: rule.priority, team: rule.team ?? 'support' };
     }
   }

@@ -192,7 +192,8 @@ export function htmlToText(html: string | null | undefined): string {
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, code: string) => {
       if (code.startsWith('#x') || code.startsWith('#X')) return String.fromCodePoint(parseInt(code.slice(2), 16));
       if (code.startsWith('#')) return String.fromCodePoint(parseInt(code.slice(1), 10));
-      return ENTITIES[code.toLowerCase()] ?? whole;
+      const name = code.toLowerCase();
+      return Object.hasOwn(ENTITIES, name) ? ENTITIES[name]! : whole; // own keys: "&constructor;" is not an entity
     })
     .split('\n')
     .map((line) => line.replace(/[ \t]+/g, ' ').trim())

@@ -16,6 +16,7 @@
 // one matches, and the English guide when only that covers the topic); a chunk in a third language by 0.5.
 // All statements are prepared once per Searcher.
 import type BetterSqlite3 from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import type { KbHit, Language } from '../runtime/contracts.js';
 import { expansions as thesaurus } from './lexicon.js';
 import { contentWords } from './text.js';
@@ -100,7 +101,10 @@ export class Searcher {
   // memory, so a query costs no row fetches and the KNN is one pass of dot products over a few hundred vectors
   // instead of a vec0 scan.
   private readonly rows = new Map<number, ChunkRow | undefined>();
-  private vectors?: { ids: number[]; data: Float32Array[]; norms: number[] } | null;
+  private vectors?: VectorMatrix | null;
+  // The FTS5 query is the costliest step of a search, and messages that differ only in stop words (greetings,
+  // thanks, "please") make the same MATCH expression: its ranked ids are kept. A re-ingest makes a new Searcher.
+  private readonly bm25Ids = new LRUCache<string, number[]>({ max: 10_000 });
 
   constructor(private readonly db: BetterSqlite3.Database) {
     const w = BM25_WEIGHTS;
@@ -152,7 +156,7 @@ export class Searcher {
     if (mode !== 'vector' && plan.match) {
       best += BM25_WEIGHT / (RRF_K + 1);
       let rank = 0;
-      for (const { id } of this.bm25.all(plan.match, n)) {
+      for (const id of this.bm25Top(plan.match, n)) {
         const e = entry(id);
         e.ranks.bm25 = ++rank;
         e.score += BM25_WEIGHT / (RRF_K + rank);
@@ -188,42 +192,101 @@ export class Searcher {
     return hits;
   }
 
+  /** The ids of `match`'s n best BM25 matches, best first. */
+  private bm25Top(match: string, n: number): number[] {
+    const key = `${n} ${match}`;
+    let ids = this.bm25Ids.get(key);
+    if (!ids) this.bm25Ids.set(key, (ids = this.bm25.all(match, n).map((r) => r.id)));
+    return ids;
+  }
+
   /** The n chunks nearest to `vector` by cosine distance (vec0's metric), nearest first. */
   private nearest(vector: Float32Array, n: number): { id: number; distance: number }[] {
-    if (this.vectors === undefined) {
-      try {
-        const all = this.db.prepare('SELECT chunk_id AS id, embedding FROM kb_vec').all() as { id: number; embedding: Buffer }[];
-        const data = all.map((r) => new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength)));
-        this.vectors = { ids: all.map((r) => r.id), data, norms: data.map((v) => Math.sqrt(v.reduce((sum, x) => sum + x * x, 0))) };
-      } catch {
-        this.vectors = null; // not readable as a table: ask vec0
-      }
-    }
+    if (this.vectors === undefined) this.vectors = readVectors(this.db);
     if (!this.vectors) return this.knn.all(vector, n);
-    const { ids, data, norms: vnorms } = this.vectors;
-    // A query embeds a few words: most of its dimensions are zero, so only the others are multiplied.
-    const nz: number[] = [];
+    const { ids, dims, columns, norms } = this.vectors;
+    if (vector.length !== dims) return [];
+    const count = ids.length;
+    // A query embeds a few words: most of its dimensions are zero, so only the others are multiplied. Dimension by
+    // dimension over a column-major matrix: each chunk's dot product still adds its terms in dimension order.
+    const dot = new Float64Array(count);
     let qq = 0;
-    for (let i = 0; i < vector.length; i++) {
-      if (vector[i] !== 0) {
-        nz.push(i);
-        qq += vector[i]! * vector[i]!;
-      }
+    for (let i = 0; i < dims; i++) {
+      const q = vector[i]!;
+      if (q === 0) continue;
+      qq += q * q;
+      for (let j = 0, at = i * count; j < count; j++, at++) dot[j] = dot[j]! + columns[at]! * q;
     }
     const qn = Math.sqrt(qq);
-    const out: { id: number; distance: number }[] = [];
-    for (let j = 0; j < ids.length; j++) {
-      const v = data[j]!;
-      if (v.length !== vector.length) continue;
-      let dot = 0;
-      for (const i of nz) dot += v[i]! * vector[i]!;
-      const norms = qn * vnorms[j]!;
-      out.push({ id: ids[j]!, distance: Math.fround(norms > 0 ? 1 - dot / norms : 1) });
+    const distance = new Float32Array(count);
+    for (let j = 0; j < count; j++) {
+      const norm = qn * norms[j]!;
+      distance[j] = norm > 0 ? 1 - dot[j]! / norm : 1;
     }
-    out.sort((a, b) => a.distance - b.distance || a.id - b.id);
-    if (out.length > n) out.length = n;
-    return out;
+    return nearestFirst(this.vectors, distance, n).map((j) => ({ id: ids[j]!, distance: distance[j]! }));
   }
+}
+
+/**
+ * The rows of the n smallest distances, ties by id. Sorted as numbers (a typed-array sort, no comparator calls):
+ * each key is the distance's float32 bits made order-preserving as an unsigned integer, times the row count, plus
+ * the row's id rank — exact in a double while rows < 2^21.
+ */
+function nearestFirst(m: VectorMatrix, distance: Float32Array, n: number): number[] {
+  const count = m.ids.length;
+  if (count >= 2 ** 21) {
+    const order = [...m.ids.keys()].sort((a, b) => distance[a]! - distance[b]! || m.ids[a]! - m.ids[b]!);
+    return order.slice(0, n);
+  }
+  const bits = new Uint32Array(distance.buffer, distance.byteOffset, count);
+  const keys = new Float64Array(count);
+  for (let j = 0; j < count; j++) {
+    if (distance[j] === 0) distance[j] = 0; // -0 sorts with +0
+    const b = bits[j]!;
+    const ordered = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+    keys[j] = ordered * count + m.idRank[j]!;
+  }
+  keys.sort();
+  const out: number[] = new Array<number>(Math.min(n, count));
+  for (let r = 0; r < out.length; r++) out[r] = m.byIdRank[keys[r]! % count]!;
+  return out;
+}
+
+/** Every chunk's vector and norm; the vectors as the columns of a dims × chunks matrix (column-major: a query
+ * dimension's weights for all chunks are contiguous). */
+interface VectorMatrix {
+  ids: number[];
+  dims: number;
+  columns: Float32Array;
+  norms: Float64Array;
+  /** Each row's place in id order, and the row at each place. */
+  idRank: Int32Array;
+  byIdRank: Int32Array;
+}
+
+/** kb_vec read as a table; null when it cannot be (vec0 answers then). */
+function readVectors(db: BetterSqlite3.Database): VectorMatrix | null {
+  let all: { id: number; embedding: Buffer }[];
+  try {
+    all = db.prepare('SELECT chunk_id AS id, embedding FROM kb_vec').all() as { id: number; embedding: Buffer }[];
+  } catch {
+    return null;
+  }
+  const dims = (all[0]?.embedding.byteLength ?? 0) / 4;
+  // vec0 gives every row the table's dims; anything else is not a matrix.
+  if (all.some((r) => r.embedding.byteLength !== dims * 4)) return null;
+  const columns = new Float32Array(all.length * dims);
+  const norms = new Float64Array(all.length);
+  all.forEach((r, j) => {
+    const v = new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength));
+    for (let i = 0; i < dims; i++) columns[i * all.length + j] = v[i]!;
+    norms[j] = Math.sqrt(v.reduce((sum, x) => sum + x * x, 0));
+  });
+  const ids = all.map((r) => r.id);
+  const byIdRank = Int32Array.from(ids.keys()).sort((a, b) => ids[a]! - ids[b]!);
+  const idRank = new Int32Array(ids.length);
+  byIdRank.forEach((j, rank) => (idRank[j] = rank));
+  return { ids, dims, columns, norms, idRank, byIdRank };
 }
 
 /**

@@ -109,6 +109,7 @@ export class KnowledgeBase {
   private statements?: Statements;
   private searcher?: Searcher;
   private queryEmbedder?: Embedder;
+  private metaStatement?: BetterSqlite3.Statement<[string], string>;
 
   constructor(
     readonly db: Database,
@@ -338,8 +339,9 @@ export class KnowledgeBase {
   }
 
   private getMeta(key: string): string | undefined {
-    const row = this.db.prepare('SELECT value FROM kb_meta WHERE key = ?').get(key) as { value: string } | undefined;
-    return row?.value;
+    // Read on every search (the embedder check): prepared once.
+    this.metaStatement ??= this.db.prepare<[string], string>('SELECT value FROM kb_meta WHERE key = ?').pluck();
+    return this.metaStatement.get(key);
   }
 
   private languageCounts(): Record<Language, number> {

@@ -190,6 +190,163 @@ const ABBREVIATION_END = /(?:^|\s)(?:St|Ave|Av|Rd|Blvd|Ln|Dr|Ct|Pl|Ter|Cir|Pkwy|
 
 const TOKEN_RE = /TOKEN_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
+// ---- cheap necessary conditions ---------------------------------------------------------------------------
+// Most texts hold no PII of a kind, and the detectors' regexes (look-behinds first) are tried at every position.
+// Most kinds need digits in some arrangement: the runs of digits are found once (one plain scan), and a detector
+// whose arrangement is absent cannot find anything and does not run. A street number can only start a run, so
+// the address regex is only tried there. Each condition is implied by its detector's regex (comments).
+
+/** The runs of ASCII digits of a text, as [start, end) pairs, and what they allow. */
+interface Digits {
+  runs: number[];
+  total: number;
+  /** The most digits in one group of runs joined by a single ' ' or '-' (CARD_RE: 13 to 19 such digits). */
+  cardGroup: number;
+  /** The same with ' ', '-' or '.' as joiners (NATIONAL_ID_RE: every layout has 7 such digits or more: 9 after a
+   *  keyword, 3-2-4, 3-3-3, 8 or 7 for a DNI/NIE, 8 after the 2A/2B of a NIR). */
+  idGroup: number;
+  /** Four runs joined by single dots (IP_RE's IPv4 octets). */
+  dotted4: boolean;
+  /** A run of 2 digits or more right after two ASCII letters (IBAN_START_RE). */
+  ibanStart: boolean;
+}
+
+const DIGIT_RUN_RE = /\d+/g;
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** In a Spanish address the house number follows the street's name, a capitalised word (CAP), perhaps then
+ *  spaces, a comma and "nº", "no", "n.", "No." or "#" (ES_ADDR). Going back from the run: over spaces , # . to the
+ *  end of a word of [A-Za-z'.-], which holds the name's capital, or is "no"/"n" with the name before it.
+ *  Non-ASCII characters are not told apart (any could be a letter, a space, º or °): then the answer is yes. */
+function esNumberAt(text: string, start: number): boolean {
+  let i = start - 1;
+  for (let round = 0; round < 2; round++) {
+    for (; i >= 0; i--) {
+      const c = text.charCodeAt(i);
+      if (!(c === 32 || (c >= 9 && c <= 13) || c === 44 || c === 35 || c === 46)) break;
+    }
+    const end = i;
+    let capital = false;
+    for (; i >= 0; i--) {
+      const c = text.charCodeAt(i);
+      if (c >= 128) return true;
+      if (c >= 65 && c <= 90) capital = true;
+      else if (!((c >= 97 && c <= 122) || c === 39 || c === 45 || c === 46)) break;
+    }
+    if (capital) return true;
+    const word = text.slice(i + 1, end + 1);
+    if (word !== 'no' && word !== 'n') return false;
+  }
+  return false;
+}
+
+const NO_DIGITS: Digits = Object.freeze({ runs: Object.freeze([]) as unknown as number[], total: 0, cardGroup: 0, idGroup: 0, dotted4: false, ibanStart: false });
+
+function digitsIn(text: string): Digits {
+  DIGIT_RUN_RE.lastIndex = 0;
+  let m = DIGIT_RUN_RE.exec(text);
+  if (!m) return NO_DIGITS;
+  const runs: number[] = [];
+  let total = 0;
+  let cardGroup = 0;
+  let idGroup = 0;
+  let card = 0;
+  let id = 0;
+  let dots = 0;
+  let dotted4 = false;
+  let ibanStart = false;
+  let prevEnd = -2;
+  for (; m; m = DIGIT_RUN_RE.exec(text)) {
+    const start = m.index;
+    const n = m[0].length;
+    runs.push(start, start + n);
+    total += n;
+    const joiner = start === prevEnd + 1 ? text.charCodeAt(prevEnd) : 0;
+    card = joiner === 32 || joiner === 45 ? card + n : n;
+    id = joiner === 32 || joiner === 45 || joiner === 46 ? id + n : n;
+    dots = joiner === 46 ? dots + 1 : 0;
+    if (card > cardGroup) cardGroup = card;
+    if (id > idGroup) idGroup = id;
+    if (dots >= 3) dotted4 = true;
+    if (n >= 2 && start >= 2 && isAsciiLetter(text.charCodeAt(start - 1)) && isAsciiLetter(text.charCodeAt(start - 2))) ibanStart = true;
+    prevEnd = start + n;
+  }
+  return { runs, total, cardGroup, idGroup, dotted4, ibanStart };
+}
+
+// IP_RE: an IPv6 address has two colons with at most four hex digits between them.
+const IPV6_HINT = /:[0-9A-Fa-f]{0,4}:/;
+
+// ADDRESS_RE: English and French addresses start with a number after neither a word character nor one of #.,/- ,
+// so the regex is only tried there; a Spanish one starts with a street type (ES_TYPE) and ends with a house number
+// (then, rarely, the regex runs everywhere).
+const ADDRESS_AT_RE = new RegExp(ADDRESS_RE.source, 'uy');
+const ES_TYPE_RE = new RegExp(ES_TYPE, 'u');
+
+/** What a Spanish address (ES_ADDR) is made of before its house number: the street type (letters, '/', '.', º, °)
+ *  and then spaces, names and particles (letters, ' ’ . -), "12 de" (digits), a comma, "nº"/"No."/"#". Non-ASCII
+ *  characters are not told apart (allowed). */
+function esBetween(c: number): boolean {
+  if (c >= 128) return true;
+  return isAsciiLetter(c) || (c >= 48 && c <= 57) || c === 32 || (c >= 9 && c <= 13) || c === 39 || c === 46 || c === 45 || c === 44 || c === 35 || c === 47;
+}
+
+/** Whether a Spanish address can end at one of the runs: the run can be a house number (esNumberAt), and a street
+ *  type occurs in the stretch of esBetween characters before it (the whole address is in that stretch).
+ *  Consecutive stretches that join are searched once (a street type holds no digit, so none spans a run). */
+function esAddressPossible(text: string, runs: readonly number[]): boolean {
+  let searched = 0; // the stretch before this index was searched, for the previous candidate run
+  for (let r = 0; r < runs.length; r += 2) {
+    const start = runs[r]!;
+    if (!esNumberAt(text, start)) continue;
+    let i = start - 1;
+    while (i >= searched && esBetween(text.charCodeAt(i))) i--;
+    // Reaching the searched part: this stretch joins the previous one (same start), only the new part is left.
+    const from = i < searched ? searched : i + 1;
+    if (ES_TYPE_RE.test(text.slice(from, start))) return true;
+    searched = start;
+  }
+  return false;
+}
+
+// An email's local part is the whole run of [\p{L}\p{N}._%+-] before its '@' (EMAIL_RE's look-behind refuses a
+// start inside such a run), of at most 64 characters: one try per '@', where that run starts.
+const EMAIL_AT_RE = new RegExp(EMAIL_RE.source, 'uy');
+const LOCAL_PART_CHAR = /^[\p{L}\p{N}._%+-]$/u;
+const ASCII_LOCAL_PART = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII_LOCAL_PART[c] = LOCAL_PART_CHAR.test(String.fromCharCode(c)) ? 1 : 0;
+
+/** Where the run of local-part characters ending just before `at` starts; -1 when longer than 64 characters. */
+function localPartStart(text: string, at: number): number {
+  let i = at;
+  for (let n = 0; i > 0; n++) {
+    if (n === 64) return LOCAL_PART_CHAR.test(charBefore(text, i)) ? -1 : i;
+    const c = text.charCodeAt(i - 1);
+    if (c < 128) {
+      if (ASCII_LOCAL_PART[c] === 0) break;
+      i--;
+      continue;
+    }
+    const ch = charBefore(text, i);
+    if (!LOCAL_PART_CHAR.test(ch)) break;
+    i -= ch.length;
+  }
+  return i;
+}
+
+/** The code point that ends at `i` (a surrogate pair as one character). */
+function charBefore(text: string, i: number): string {
+  const c = text.charCodeAt(i - 1);
+  if (c >= 0xdc00 && c <= 0xdfff && i >= 2) {
+    const h = text.charCodeAt(i - 2);
+    if (h >= 0xd800 && h <= 0xdbff) return text.slice(i - 2, i);
+  }
+  return text.charAt(i - 1);
+}
+
 // ---- detectors ----------------------------------------------------------------------------------------------
 
 type Found = PiiEntity;
@@ -207,11 +364,19 @@ function scan(re: RegExp, text: string, each: (m: RegExpExecArray) => boolean | 
   }
 }
 
-function emails(text: string, out: Found[]): void {
-  if (!text.includes('@')) return;
-  scan(EMAIL_RE, text, (m) => {
+/** EMAIL_RE's matches, in order, as scan() finds them: the next match starts at or after `from` and ends with the
+ *  first '@' after its start, so it can only start where the local-part run before that '@' starts. */
+function emails(text: string, out: Found[], _digits: Digits): void {
+  let from = 0;
+  for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', Math.max(from, at + 1))) {
+    const start = localPartStart(text, at);
+    if (start < from || start === at) continue;
+    EMAIL_AT_RE.lastIndex = start;
+    const m = EMAIL_AT_RE.exec(text);
+    if (!m) continue;
     out.push({ kind: 'email', start: m.index, end: m.index + m[0].length, value: m[0] });
-  });
+    from = m.index + m[0].length;
+  }
 }
 
 // libphonenumber takes tens of µs per parse; the same numbers (the shop's own line, the customer's) come back in
@@ -247,8 +412,20 @@ function phoneValidUncached(candidate: string): boolean {
   return tries.some((c) => parsePhoneNumberFromString(candidate, c)?.isValid() ?? false);
 }
 
-function phones(text: string, out: Found[]): void {
+/** Whether `s` holds at least `n` ASCII digits. */
+function hasDigits(s: string, n: number): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57 && --n === 0) return true;
+  }
+  return false;
+}
+
+function phones(text: string, out: Found[], digits: Digits): void {
+  if (digits.total < 7) return;
   scan(PHONE_RUN_RE, text, (m) => {
+    // A phone has at least 7 digits: a shorter run (a price, an order number, a date) is never one, nor its parts.
+    if (!hasDigits(m[0], 7)) return;
     let start = m.index;
     let raw = m[0];
     // Trim trailing separators (and an unbalanced closing parenthesis).
@@ -278,13 +455,15 @@ function phones(text: string, out: Found[]): void {
   });
 }
 
-function cards(text: string, out: Found[]): void {
+function cards(text: string, out: Found[], digits: Digits): void {
+  if (digits.cardGroup < 13) return;
   scan(CARD_RE, text, (m) => {
     if (isCardNumber(digitsOf(m[0]))) out.push({ kind: 'card', start: m.index, end: m.index + m[0].length, value: m[0] });
   });
 }
 
-function ibans(text: string, out: Found[]): void {
+function ibans(text: string, out: Found[], digits: Digits): void {
+  if (!digits.ibanStart) return;
   scan(IBAN_START_RE, text, (m) => {
     const spec = countrySpecs[m[0].slice(0, 2).toUpperCase()];
     if (!spec?.chars) return;
@@ -306,7 +485,8 @@ function ibans(text: string, out: Found[]): void {
   });
 }
 
-function nationalIds(text: string, out: Found[]): void {
+function nationalIds(text: string, out: Found[], digits: Digits): void {
+  if (digits.idGroup < 7) return;
   const push = (start: number, value: string, subtype: NationalIdType) =>
     out.push({ kind: 'national_id', start, end: start + value.length, value, subtype });
   scan(NATIONAL_ID_RE, text, (m) => {
@@ -329,8 +509,8 @@ function nationalIds(text: string, out: Found[]): void {
   });
 }
 
-function ips(text: string, out: Found[]): void {
-  if (!text.includes('.') && !text.includes(':')) return;
+function ips(text: string, out: Found[], digits: Digits): void {
+  if (!digits.dotted4 && !(text.includes(':') && IPV6_HINT.test(text))) return;
   scan(IP_RE, text, (m) => {
     const v = m[0];
     if (m.groups!.v4) {
@@ -344,16 +524,41 @@ function ips(text: string, out: Found[]): void {
   });
 }
 
-function streetAddresses(text: string, out: Found[]): void {
-  scan(ADDRESS_RE, text, (m) => {
+function streetAddresses(text: string, out: Found[], digits: Digits): void {
+  if (digits.total === 0) return;
+  const each = (m: RegExpExecArray) => {
     let value = m[0].replace(/[\s,]+$/, '');
     // A sentence's full stop is not part of the address; an abbreviation's is ("123 Main St.").
     if (value.endsWith('.') && !ABBREVIATION_END.test(value)) value = value.slice(0, -1);
     out.push({ kind: 'street_address', start: m.index, end: m.index + value.length, value });
-  });
+  };
+  if (esAddressPossible(text, digits.runs)) {
+    scan(ADDRESS_RE, text, each);
+    return;
+  }
+  // The matches of ADDRESS_RE in order, as scan() finds them: each starts with a run's first digit (EN_ADDR,
+  // FR_ADDR), a number of at most 6 digits followed by a space, a letter (12b, 3 bis, 12 Main), '-' (12-14) or ", ".
+  const runs = digits.runs;
+  let from = 0;
+  for (let r = 0; r < runs.length; r += 2) {
+    const start = runs[r]!;
+    const end = runs[r + 1]!;
+    if (start < from || end - start > 6) continue;
+    const b = text.charCodeAt(start - 1); // NaN at the start of the text
+    if (isAsciiLetter(b) || b === 95 || b === 35 || b === 46 || b === 44 || b === 47 || b === 45) continue; // [A-Za-z_#.,/-]
+    const a = text.charCodeAt(end);
+    const spaceAt = (c: number) => c === 32 || (c >= 9 && c <= 13) || c >= 128;
+    if (!(spaceAt(a) || isAsciiLetter(a) || a === 45 || (a === 44 && spaceAt(text.charCodeAt(end + 1))))) continue;
+    ADDRESS_AT_RE.lastIndex = start;
+    const m = ADDRESS_AT_RE.exec(text);
+    if (!m) continue;
+    each(m);
+    from = m.index + m[0].length;
+  }
 }
 
-const DETECTORS: Record<PiiKind, (text: string, out: Found[]) => void> = {
+// In PII_KINDS order (detectPii calls them directly when all kinds are wanted).
+const DETECTORS: Record<PiiKind, (text: string, out: Found[], digits: Digits) => void> = {
   email: emails,
   phone: phones,
   card: cards,
@@ -371,9 +576,19 @@ export interface DetectOptions {
 /** Every PII entity in `text`, sorted by offset, without overlaps (the longer, then the more specific, wins).
  *  Vault tokens (`TOKEN_<uuid>`) already in the text are never detected as PII. */
 export function detectPii(text: string, options: DetectOptions = {}): PiiEntity[] {
-  if (!/\d|@/.test(text)) return [];
+  const digits = digitsIn(text);
+  if (digits.total === 0 && !text.includes('@')) return [];
   const found: Found[] = [];
-  for (const kind of options.kinds ?? PII_KINDS) DETECTORS[kind](text, found);
+  if (options.kinds) for (const kind of options.kinds) DETECTORS[kind](text, found, digits);
+  else {
+    emails(text, found, digits);
+    phones(text, found, digits);
+    cards(text, found, digits);
+    ibans(text, found, digits);
+    nationalIds(text, found, digits);
+    streetAddresses(text, found, digits);
+    ips(text, found, digits);
+  }
   if (found.length === 0) return found;
   if (text.includes('TOKEN_')) {
     const tokens: [number, number][] = [];

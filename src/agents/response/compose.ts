@@ -5,6 +5,7 @@
 // output guardrail blocks any number that is not in the facts, so every number in a reply comes from ctx (order,
 // fulfillment, refund, product, customer, shop policy, escalation, return decision, KB text in the customer's
 // language). Nothing is computed into a new number: no "points to go", no derived deadlines.
+import { LRUCache } from 'lru-cache';
 import { DESTINATIONS, type Destination } from '../knowledge/destinations.js';
 import type {
   Awaiting,
@@ -77,6 +78,9 @@ interface Turn {
   /** The reply already says a person is taking over (so the hand-off paragraph only adds the ticket). */
   caseMentioned: boolean;
   handedOff: boolean;
+  // Worked out once per reply, on first use: several handlers and checks need them.
+  sorted?: readonly Order[];
+  referenced?: readonly Order[];
 }
 
 export function composeReply(ctx: ResponseContext): ComposedReply {
@@ -92,6 +96,8 @@ export function composeReply(ctx: ResponseContext): ComposedReply {
     paragraphs: [],
     caseMentioned: false,
     handedOff: false,
+    sorted: undefined,
+    referenced: undefined,
   };
 
   // An intent outside the contract (bad input) gets a clarifying question rather than an exception.
@@ -146,8 +152,8 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
   order_modification(t) {
     if (unresolvedReference(t)) return;
     const { m, f, ctx } = t;
-    const refs = referencedOrders(ctx);
-    const all = sortedOrders(ctx);
+    const refs = referencedOrders(t);
+    const all = sortedOrders(t);
     if (all.length === 0) return askForOrder(t);
     const unshipped = all.filter((o) => !o.cancelledAt && isUnshipped(o));
     const candidates = refs.length > 0 ? refs : all.length === 1 ? all : unshipped;
@@ -170,7 +176,7 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
     const { m, f, ctx } = t;
     if (ctx.returnDecision) return describeReturn(t, ctx.returnDecision);
     if (unresolvedReference(t)) return;
-    const orders = sortedOrders(ctx);
+    const orders = sortedOrders(t);
     const policy = m.returns.policySummary(f.count(ctx.shop.policy.returnWindowDays), money(t, ctx.shop.policy.autoApproveReturnLimit));
     if (orders.length > 0) {
       say(t, m.returns.whichOrder(f.and(orders.slice(0, MAX_ORDERS).map((o) => orderLabel(t, o)))), policy);
@@ -184,8 +190,8 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
   refund_status(t) {
     if (unresolvedReference(t)) return;
     const { m, f, ctx } = t;
-    const refs = referencedOrders(ctx);
-    const withRefunds = sortedOrders(ctx).filter((o) => o.refunds.length > 0 || isRefundedStatus(o.financialStatus));
+    const refs = referencedOrders(t);
+    const withRefunds = sortedOrders(t).filter((o) => o.refunds.length > 0 || isRefundedStatus(o.financialStatus));
     const orders = refs.length > 0 ? refs.slice(0, MAX_ORDERS) : withRefunds.length > 0 ? withRefunds.slice(0, MAX_ORDERS) : targetOrders(t, 1);
     if (orders.length === 0) return askForOrder(t);
     let issued = false;
@@ -212,8 +218,8 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
     say(t, m.exchanges.policy(f.count(policy.returnWindowDays), money(t, policy.autoApproveReturnLimit)));
     const decision = ctx.returnDecision;
     if (!decision && unresolvedReference(t)) return;
-    const refs = referencedOrders(ctx);
-    const all = sortedOrders(ctx);
+    const refs = referencedOrders(t);
+    const all = sortedOrders(t);
     const o = decision?.order ?? refs[0] ?? all.find((x) => deliveredAt(x) !== undefined) ?? all[0];
     if (!o) return askForOrder(t);
     const delivered = deliveredAt(o);
@@ -381,7 +387,7 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
 
   billing_issue(t) {
     const { m, f, ctx } = t;
-    const refs = referencedOrders(ctx);
+    const refs = referencedOrders(t);
     if (refs.length > 0)
       say(t, ...refs.slice(0, MAX_ORDERS).map((o) => m.billing.orderLine(o.name, f.money(o.total, o.currency), financialWords(t, o.financialStatus))));
     say(t, quoteKb(t, { source: SOURCES.billing, maxUnits: 3 }) ?? m.billing.generic);
@@ -408,7 +414,7 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
   complaint(t) {
     const { m, ctx } = t;
     say(t, m.complaint.apology(t.firstName));
-    for (const o of referencedOrders(ctx).slice(0, 1)) say(t, describeOrder(t, o));
+    for (const o of referencedOrders(t).slice(0, 1)) say(t, describeOrder(t, o));
     handoff(t);
     if (!ctx.escalation.escalate) {
       say(t, m.complaint.askDetails);
@@ -567,8 +573,8 @@ function askForOrder(t: Turn): void {
  */
 function unresolvedReference(t: Turn): boolean {
   const { m, f, ctx } = t;
-  if ((ctx.intent.entities.orderNumbers ?? []).length === 0 || referencedOrders(ctx).length > 0) return false;
-  const orders = sortedOrders(ctx);
+  if ((ctx.intent.entities.orderNumbers ?? []).length === 0 || referencedOrders(t).length > 0) return false;
+  const orders = sortedOrders(t);
   if (orders.length === 0) return false;
   say(t, m.orders.notFound, m.orders.whichOrder(f.and(orders.slice(0, MAX_ORDERS).map((o) => orderLabel(t, o)))));
   t.awaiting = 'order_reference';
@@ -579,21 +585,25 @@ function orderLabel(t: Turn, o: Order): string {
   return `${o.name} (${t.f.date(o.createdAt)})`;
 }
 
-function referencedOrders(ctx: ResponseContext): Order[] {
-  const refs = new Set((ctx.intent.entities.orderNumbers ?? []).map(digitsOf).filter(Boolean));
-  if (refs.size === 0) return [];
-  return sortedOrders(ctx).filter((o) => refs.has(String(o.orderNumber)) || refs.has(digitsOf(o.name)));
+function referencedOrders(t: Turn): readonly Order[] {
+  if (!t.referenced) {
+    const refs = new Set((t.ctx.intent.entities.orderNumbers ?? []).map(digitsOf).filter(Boolean));
+    t.referenced = refs.size === 0 ? [] : sortedOrders(t).filter((o) => refs.has(String(o.orderNumber)) || refs.has(digitsOf(o.name)));
+  }
+  return t.referenced;
 }
 
-function sortedOrders(ctx: ResponseContext): Order[] {
-  return [...ctx.knowledge.orders].sort((a, b) => time(b.createdAt) - time(a.createdAt));
+/** The customer's orders, most recent first. */
+function sortedOrders(t: Turn): readonly Order[] {
+  t.sorted ??= [...t.ctx.knowledge.orders].sort((a, b) => time(b.createdAt) - time(a.createdAt));
+  return t.sorted;
 }
 
 /** The referenced orders, or the only order, or the open orders (most recent first), or the most recent one. */
-function targetOrders(t: Turn, max: number): Order[] {
-  const refs = referencedOrders(t.ctx);
+function targetOrders(t: Turn, max: number): readonly Order[] {
+  const refs = referencedOrders(t);
   if (refs.length > 0) return refs.slice(0, max);
-  const all = sortedOrders(t.ctx);
+  const all = sortedOrders(t);
   if (all.length <= 1) return all;
   const open = all.filter(isOpen);
   return open.length > 0 ? open.slice(0, max) : all.slice(0, 1);
@@ -647,7 +657,7 @@ const TICKET_ONLY = new Set<Intent>(['order_status', 'general_inquiry', 'out_of_
 function isTicketOnly(t: Turn): boolean {
   if (!TICKET_ONLY.has(t.intent)) return false;
   // "My ticket about order #10252": the order is part of the answer.
-  return referencedOrders(t.ctx).length === 0;
+  return referencedOrders(t).length === 0;
 }
 
 function hasNote(ctx: ResponseContext, note: string): boolean {
@@ -705,18 +715,23 @@ function turnOrderNumbers(ctx: ResponseContext): Set<string> {
  */
 function relatedTicket(t: Turn): Ticket | undefined {
   const { ctx } = t;
+  const tickets = ctx.knowledge.tickets ?? [];
+  if (tickets.length === 0) return undefined;
   const created = ctx.escalation.ticketId?.trim();
   const orders = turnOrderNumbers(ctx);
   const productWords = (ctx.intent.entities.products ?? [])
     .map((p) => distinctiveWord(p))
     .filter((w): w is string => w !== undefined)
     .map(foldWord);
-  return (ctx.knowledge.tickets ?? []).find((x) => {
+  return tickets.find((x) => {
     if (!isOpenTicket(x) || String(x.id) === created) return false;
     const tags = x.tags.map((tag) => tag.toLowerCase());
-    const subjectNumbers = new Set((x.subject.match(/\d+/g) ?? []).map(digitsOf));
-    if ([...orders].some((n) => tags.includes(`order_${n}`) || subjectNumbers.has(n))) return true;
+    if (orders.size > 0) {
+      const subjectNumbers = new Set((x.subject.match(/\d+/g) ?? []).map(digitsOf));
+      if ([...orders].some((n) => tags.includes(`order_${n}`) || subjectNumbers.has(n))) return true;
+    }
     if (tags.includes(`intent_${t.intent}`)) return true;
+    if (productWords.length === 0) return false;
     const subject = foldWord(x.subject);
     return productWords.some((w) => new RegExp(`\\b${escapeRegExp(w)}\\b`).test(subject));
   });
@@ -840,9 +855,21 @@ function reasonsOf(p: Product): ProductReason[] {
   return PRODUCT_REASONS.filter((r) => tags.has(r));
 }
 
+// The catalogue's descriptions come back on every product question: each one is cleaned once.
+const keySentences = new LRUCache<string, { first: string | undefined }>({ maxSize: 1 << 20, sizeCalculation: (_v, key) => key.length || 1 });
+
 /** First sentence of the product description, without HTML (English catalogue text; used in English replies). */
 function keySentence(p: Product): string | undefined {
-  const text = p.description
+  let cached = keySentences.get(p.description);
+  if (!cached) {
+    cached = { first: firstSentence(p.description) };
+    keySentences.set(p.description, cached);
+  }
+  return cached.first;
+}
+
+function firstSentence(description: string): string | undefined {
+  const text = description
     .replace(/<\/(p|li|h\d)>/gi, ' ')
     .replace(/<[^>]+>/g, '')
     .replace(/&nbsp;/g, ' ')
@@ -927,14 +954,21 @@ function hasEntities(ctx: ResponseContext): boolean {
 
 /** A KB quote in the customer's language: one sentence inline, or an introduced list. */
 function quoteKb(t: Turn, opts: QuoteOptions): string | undefined {
-  const avoid = t.m.kbAvoid;
-  const quote = kbQuote(t.ctx.knowledge.kb, t.ctx.language, avoid ? { ...opts, avoid } : opts);
+  // One shape for every call (not a spread of each handler's own), so kbQuote reads its options quickly.
+  const quote = kbQuote(t.ctx.knowledge.kb, t.ctx.language, {
+    source: opts.source,
+    match: opts.match,
+    strict: opts.strict,
+    avoid: t.m.kbAvoid ?? opts.avoid,
+    maxUnits: opts.maxUnits,
+    maxChars: opts.maxChars,
+  });
   if (!quote) return undefined;
-  const [first, ...rest] = quote.units;
-  if (rest.length === 0) return first;
+  if (quote.units.length === 1) return quote.units[0];
   // A title with a digit could be a number the guardrail doesn't know about: leave it out.
-  const intro = t.m.kbIntro(/\d/.test(quote.title) || !quote.title.trim() ? undefined : quote.title.trim());
-  return [intro, ...quote.units.map((u) => `• ${u}`)].join('\n');
+  let text = t.m.kbIntro(/\d/.test(quote.title) || !quote.title.trim() ? undefined : quote.title.trim());
+  for (const u of quote.units) text += `\n• ${u}`;
+  return text;
 }
 
 function money(t: Turn, amount: number): string {
@@ -943,7 +977,8 @@ function money(t: Turn, amount: number): string {
 
 /** One paragraph from the given sentences (empty ones skipped). */
 function say(t: Turn, ...sentences: (string | undefined)[]): void {
-  const text = sentences.filter((s): s is string => typeof s === 'string' && s.trim().length > 0).join(' ');
+  let text = '';
+  for (const s of sentences) if (typeof s === 'string' && s.trim().length > 0) text = text ? `${text} ${s}` : s;
   if (text) t.paragraphs.push(text);
 }
 

@@ -61,7 +61,7 @@ export async function startAgent(s: AgentSettings, stateDir: string, log: (line:
       const [{ createEscalationAgent }, { ZendeskClient }] = await Promise.all([import('../escalation/agent.js'), import('../integrations/zendesk.js')]);
       await serveAgent(transport, agent, escalationActions(createEscalationAgent({ helpdesk: new ZendeskClient({ ...s.zendesk!, ...BOUNDED }) })));
     } else if (agent === AGENTS.knowledge) {
-      const [{ createKnowledgeAgent }, { Catalog }, { ShopifyClient }, { ZendeskClient }, { cachedCommerce }] = await Promise.all([
+      const [{ createKnowledgeAgent }, { Catalog }, { ShopifyClient }, { ZendeskClient }, { cachedCommerce, cachedHelpdesk }] = await Promise.all([
         import('../knowledge/agent.js'),
         import('../knowledge/catalog.js'),
         import('../integrations/shopify.js'),
@@ -75,7 +75,11 @@ export async function startAgent(s: AgentSettings, stateDir: string, log: (line:
       const events = await bus();
       const commerce = cachedCommerce(direct, events, 60_000, subscriber('commerce-cache'));
       events.subscribe('events.shopify.products.>', subscriber('catalog-refresh'), async () => catalog.replace(await commerce.listProducts()));
-      await serveAgent(transport, agent, knowledgeActions(createKnowledgeAgent({ kb, catalog, commerce, helpdesk: new ZendeskClient({ ...s.zendesk!, ...BOUNDED }) })));
+      const helpdesk = cachedHelpdesk(new ZendeskClient({ ...s.zendesk!, ...BOUNDED }), events, {
+        subscriber: subscriber('helpdesk-cache'),
+        ticketsOpenedElsewhere: true, // by the escalation-handler's process
+      });
+      await serveAgent(transport, agent, knowledgeActions(createKnowledgeAgent({ kb, catalog, commerce, helpdesk })));
     } else if (agent === AGENTS.analytics) {
       const [{ createAnalyticsAgent }, { Ga4Client }] = await Promise.all([import('../analytics/agent.js'), import('../integrations/ga4.js')]);
       const db = await openStateDb(stateDir, closers, 'analytics.db');

@@ -1,11 +1,13 @@
-// The embedded event bus: publish writes to a SQLite outbox (batched per tick, so a burst costs one
-// transaction — which also holds what the subscribers write synchronously on delivery), then delivers to
-// subscribers asynchronously. A failing handler is retried after 1, 2, 4, 8 and
-// 16 s, then the event goes to the dead-letter subject. Delivered events are kept 7 days.
-import { randomUUID } from 'node:crypto';
+// The embedded event bus: publish writes to a SQLite outbox (batched per tick, in the tick's shared transaction —
+// tick-commit.ts — which also holds what the subscribers write synchronously on delivery), then delivers to
+// subscribers. An event every subscriber handled synchronously is written already marked delivered (its handlers'
+// writes commit with it); one still being handled is marked when it is done. A failing handler is retried after 1,
+// 2, 4, 8 and 16 s, then the event goes to the dead-letter subject. Delivered events are kept 7 days.
 import type { Database, Statement } from 'better-sqlite3';
+import { v7 as uuidv7 } from 'uuid';
 import type { BusEvent } from './contracts.js';
 import { deadLetterSubject, RETENTION_DAYS, RETRY_DELAYS_S, SUBJECTS } from './events.js';
+import { tickCommitter, type TickWriter } from './tick-commit.js';
 
 export type Handler = (event: BusEvent) => void | Promise<void>;
 
@@ -46,7 +48,9 @@ export function createSqliteBus(db: Database, opts: { now?: () => number; retryD
       last_error TEXT, PRIMARY KEY (event_id, subscriber)
     );
   `);
-  const insert: Statement = db.prepare('INSERT INTO bus_outbox (id, subject, type, ts, data, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const insert: Statement = db.prepare(
+    'INSERT INTO bus_outbox (id, subject, type, ts, data, created_at, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const markDelivered: Statement = db.prepare('UPDATE bus_outbox SET delivered_at = ? WHERE id = ?');
   const recordDelivery: Statement = db.prepare(
     `INSERT INTO bus_deliveries (event_id, subscriber, attempts, status, last_error) VALUES (?, ?, ?, ?, ?)
@@ -57,71 +61,111 @@ export function createSqliteBus(db: Database, opts: { now?: () => number; retryD
 
   const subs: Subscription[] = [];
   let queue: BusEvent[] = [];
-  let flushScheduled = false;
   const inFlight = new Set<Promise<void>>();
   const timers = new Map<NodeJS.Timeout, () => void>();
   let closed = false;
 
-  // One transaction per batch: the outbox rows, then the deliveries' synchronous parts (an analytics subscriber's
-  // insert), instead of one commit per row.
+  // One savepoint per batch: each event's synchronous deliveries (an analytics subscriber's insert), then its outbox
+  // row. The payload is serialised before any handler sees the event.
   const writeAndDispatch = db.transaction((events: BusEvent[]) => {
-    for (const e of events) insert.run(e.id, e.subject, e.type, e.ts, JSON.stringify(e.data), now());
-    for (const event of events) track(dispatch(event));
+    for (const e of events) {
+      const data = JSON.stringify(e.data);
+      const createdAt = now();
+      const handled = dispatch(e);
+      insert.run(e.id, e.subject, e.type, e.ts, data, createdAt, handled ? now() : null);
+    }
   });
+  const ticks = tickCommitter(db);
+  const tickWriter: TickWriter = {
+    write: flush,
+    // A failed outbox write leaves the tick as an uncaught error, as it always did: events would be lost silently.
+    settle: (failure) => {
+      if (failure) throw failure.error;
+    },
+  };
   function track(p: Promise<void>): void {
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
   }
 
   function flush(): void {
-    flushScheduled = false;
     const batch = queue;
     queue = [];
     if (batch.length === 0 || closed) return;
     writeAndDispatch(batch);
   }
 
-  async function dispatch(event: BusEvent): Promise<void> {
-    const targets = subs.filter((s) => s.pattern.test(event.subject));
-    await Promise.all(targets.map((s) => deliver(event, s, 1)));
-    if (!closed) markDelivered.run(now(), event.id);
+  /**
+   * Hands the event to every matching subscriber. True when all of them handled it synchronously (the caller marks
+   * it delivered); otherwise it is marked once the last delivery is done, or dead.
+   */
+  function dispatch(event: BusEvent): boolean {
+    const waiting: Promise<void>[] = [];
+    for (const s of subs.filter((s) => s.pattern.test(event.subject))) {
+      const p = deliver(event, s, 1);
+      if (p) waiting.push(p);
+    }
+    if (waiting.length === 0) return true;
+    track(
+      Promise.all(waiting).then(() => {
+        if (!closed) markDelivered.run(now(), event.id);
+      }),
+    );
+    return false;
   }
 
-  async function deliver(event: BusEvent, sub: Subscription, attempt: number): Promise<void> {
+  /** One attempt; undefined when the handler succeeded synchronously, else the promise of this delivery. */
+  function deliver(event: BusEvent, sub: Subscription, attempt: number): Promise<void> | undefined {
+    let result: unknown;
     try {
-      await sub.handler(event);
-      if (attempt > 1 && !closed) recordDelivery.run(event.id, sub.name, attempt, 'delivered', null);
+      result = sub.handler(event);
     } catch (err) {
-      if (closed) return; // shutting down: the event stays undelivered in the outbox and is retried on restart
-      const message = (err as Error).message ?? String(err);
-      const delay = delays[attempt - 1];
-      if (delay === undefined) {
-        recordDelivery.run(event.id, sub.name, attempt, 'dead', message);
-        if (!event.subject.startsWith('dlq.')) publish(deadLetterSubject(event.subject), { event, subscriber: sub.name, error: message });
-        return;
-      }
-      recordDelivery.run(event.id, sub.name, attempt, 'retrying', message);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          resolve();
-        }, delay * 1000);
-        t.unref();
-        timers.set(t, resolve);
-      });
-      if (!closed) await deliver(event, sub, attempt + 1);
+      return failed(event, sub, attempt, err);
     }
+    if (!isPromiseLike(result)) {
+      delivered(event, sub, attempt);
+      return undefined;
+    }
+    return Promise.resolve(result).then(
+      () => delivered(event, sub, attempt),
+      (err: unknown) => failed(event, sub, attempt, err),
+    );
+  }
+
+  function delivered(event: BusEvent, sub: Subscription, attempt: number): void {
+    if (attempt > 1 && !closed) recordDelivery.run(event.id, sub.name, attempt, 'delivered', null);
+  }
+
+  async function failed(event: BusEvent, sub: Subscription, attempt: number, err: unknown): Promise<void> {
+    if (closed) return; // shutting down: the event stays undelivered in the outbox and is retried on restart
+    const message = (err as Error).message ?? String(err);
+    const delay = delays[attempt - 1];
+    if (delay === undefined) {
+      recordDelivery.run(event.id, sub.name, attempt, 'dead', message);
+      if (!event.subject.startsWith('dlq.')) publish(deadLetterSubject(event.subject), { event, subscriber: sub.name, error: message });
+      return;
+    }
+    recordDelivery.run(event.id, sub.name, attempt, 'retrying', message);
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, delay * 1000);
+      t.unref();
+      timers.set(t, resolve);
+    });
+    if (!closed) await deliver(event, sub, attempt + 1);
   }
 
   function publish(subject: string, data: Record<string, unknown>): BusEvent {
     const type = SUBJECTS[subject] ?? (subject.startsWith('dlq.') ? 'dead_letter' : undefined);
     if (!type) throw new Error(`unknown event subject "${subject}"`);
-    const event: BusEvent = { id: randomUUID(), subject, type, ts: new Date(now()).toISOString(), data };
+    const at = now();
+    // Time-ordered ids (UUIDv7) put a tick's new outbox and analytics rows on the last page of their indexes: a
+    // random id dirties a page of its own per event, and every dirty page is a WAL write at commit.
+    const event: BusEvent = { id: uuidv7({ msecs: at }), subject, type, ts: new Date(at).toISOString(), data };
     queue.push(event);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(flush);
-    }
+    ticks.schedule(tickWriter);
     return event;
   }
 
@@ -129,7 +173,9 @@ export function createSqliteBus(db: Database, opts: { now?: () => number; retryD
   const recovered = pendingRows.all() as { id: string; subject: string; type: string; ts: string; data: string }[];
   if (recovered.length > 0) {
     setImmediate(() => {
-      for (const r of recovered) track(dispatch({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
+      for (const r of recovered) {
+        if (dispatch({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }) && !closed) markDelivered.run(now(), r.id);
+      }
     });
   }
   const purgeTimer = setInterval(() => purge.run(now() - RETENTION_DAYS * 86_400_000), 3_600_000);
@@ -146,8 +192,8 @@ export function createSqliteBus(db: Database, opts: { now?: () => number; retryD
       };
     },
     async drain() {
-      while (queue.length > 0 || flushScheduled || inFlight.size > 0) {
-        if (queue.length > 0 && !flushScheduled) flush();
+      while (queue.length > 0 || inFlight.size > 0) {
+        flush();
         await new Promise((r) => setImmediate(r));
         await Promise.all([...inFlight]);
       }
@@ -165,4 +211,8 @@ export function createSqliteBus(db: Database, opts: { now?: () => number; retryD
       await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }

@@ -3,8 +3,8 @@
 // last webhook. Misses are cached too (an unknown email is asked about again and again by bots).
 import { LRUCache } from 'lru-cache';
 import type { EventBus } from './bus.js';
-import type { Customer, Order } from './contracts.js';
-import type { Commerce } from './ports.js';
+import type { Customer, Order, Ticket } from './contracts.js';
+import type { Commerce, Helpdesk } from './ports.js';
 
 type Entry = { value: Promise<Order | Order[] | Customer | undefined> };
 
@@ -27,6 +27,48 @@ export function cachedCommerce(inner: Commerce, bus: EventBus, ttlMs = 60_000, s
     ordersByEmail: async (email) => (await memo(`orders:${email.toLowerCase()}`, () => inner.ordersByEmail(email))) ?? [],
     customer: (email) => memo(`customer:${email.toLowerCase()}`, () => inner.customer(email)),
     listProducts: () => inner.listProducts(),
+    clear: () => cache.clear(),
+  };
+}
+
+/**
+ * Helpdesk ticket lookups cached the same way: for `ttlMs`, dropped on every Zendesk webhook event (a ticket
+ * created, updated or solved, a user created: its requester is not always in the event) and, for its requester,
+ * when a ticket is created through this client — so an escalation is in the customer's very next answer. With
+ * `ticketsOpenedElsewhere`, every escalation event drops them too.
+ */
+export function cachedHelpdesk(
+  inner: Helpdesk,
+  bus: EventBus,
+  opts: { ttlMs?: number; subscriber?: string; ticketsOpenedElsewhere?: boolean } = {},
+): Helpdesk & { clear(): void } {
+  const { ttlMs = 60_000, subscriber = 'helpdesk-cache' } = opts;
+  const cache = new LRUCache<string, { value: Promise<Ticket[]> }>({ max: 20_000, ttl: ttlMs });
+  const keyOf = (email: string) => `tickets:${email.trim().toLowerCase()}`;
+  for (const family of ['tickets', 'users']) bus.subscribe(`events.zendesk.${family}.>`, `${subscriber}-${family}`, () => cache.clear());
+  // A ticket the escalation agent opened in another process (one container per agent) is not seen by createTicket
+  // here: the escalation event announces it before Zendesk's webhook does.
+  if (opts.ticketsOpenedElsewhere) bus.subscribe('events.platform.escalations.created', `${subscriber}-escalations`, () => cache.clear());
+  return {
+    ticketsByRequesterEmail(email) {
+      const key = keyOf(email);
+      const hit = cache.get(key);
+      if (hit) return hit.value;
+      const value = inner.ticketsByRequesterEmail(email);
+      cache.set(key, { value });
+      value.catch(() => cache.delete(key)); // a failure is not remembered
+      return value;
+    },
+    async createTicket(ticket) {
+      const requester = ticket.requester?.email;
+      if (requester) cache.delete(keyOf(requester));
+      try {
+        return await inner.createTicket(ticket);
+      } finally {
+        // A lookup that started while the ticket was being made may hold the list without it.
+        if (requester) cache.delete(keyOf(requester));
+      }
+    },
     clear: () => cache.clear(),
   };
 }

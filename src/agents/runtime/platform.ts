@@ -15,7 +15,7 @@ import { createKnowledgeAgent } from '../knowledge/agent.js';
 import { Catalog } from '../knowledge/catalog.js';
 import { createResponseAgent, describeResponseStrategy, type ResponseStrategy } from '../response/agent.js';
 import { createSqliteBus } from './bus.js';
-import { cachedCommerce } from './cached-commerce.js';
+import { cachedCommerce, cachedHelpdesk } from './cached-commerce.js';
 import { Closers, commerceOf, openStateDb, searchableKnowledgeBase, startFrontDoor } from './parts.js';
 import type { Pipeline } from './pipeline.js';
 import { AgentClient, serveAllAgents } from './services.js';
@@ -101,7 +101,8 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
     log(`response generator: ${describeResponseStrategy(o.responseStrategy)}`);
     const transport = inprocTransport({ onError: (err, where) => log(`${where} failed: ${err.stack ?? err.message}`) });
     closers.push(() => transport.close());
-    const zendesk = new ZendeskClient(live.zendesk);
+    // Knowledge and escalation share it: a ticket the escalation agent opens drops its requester's cached list.
+    const zendesk = cachedHelpdesk(new ZendeskClient(live.zendesk), bus);
     await serveAllAgents(transport, {
       critic: createCriticAgent(),
       intent,

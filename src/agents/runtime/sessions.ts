@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Awaiting, Intent, Language } from './contracts.js';
+import { tickCommitter, type TickCommitter, type TickWriter } from './tick-commit.js';
 
 export interface Session {
   id: string;
@@ -28,14 +29,37 @@ export interface TurnRecord {
   traceId?: string;
 }
 
+interface Commit {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
   private pending: (TurnRecord & { ts: string })[] = [];
   private flushTimer?: NodeJS.Timeout;
-  private commit?: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void };
+  private commit?: Commit;
   private closed = false;
   private readonly insert?: Statement;
   private readonly writeBatch?: (rows: (TurnRecord & { ts: string })[]) => void;
+  private readonly ticks?: TickCommitter;
+  /** The commit the tick's transaction is writing (it resolves once that transaction has committed). */
+  private inTick?: Commit;
+  private readonly tickWriter: TickWriter = {
+    write: () => {
+      this.inTick = this.commit;
+      this.commit = undefined;
+      this.writePending();
+    },
+    settle: (failure) => {
+      const commit = this.inTick;
+      this.inTick = undefined;
+      if (!failure) return commit?.resolve();
+      if (!commit) throw failure.error;
+      commit.reject(failure.error);
+    },
+  };
 
   constructor(
     private readonly db: Database | undefined,
@@ -53,6 +77,7 @@ export class SessionStore {
       this.writeBatch = db.transaction((rows: (TurnRecord & { ts: string })[]) => {
         for (const r of rows) insert.run(r.sessionId, r.ts, r.role, r.text, r.intent ?? null, r.language ?? null, r.traceId ?? null);
       });
+      this.ticks = tickCommitter(db);
     }
   }
 
@@ -89,7 +114,8 @@ export class SessionStore {
     this.pending.push({ ...turn, ts: new Date(this.now).toISOString() });
     // The assistant's turn closes an exchange: it is written (with the customer's) before the reply leaves — the
     // caller awaits written() — so an acknowledged conversation is in the database and in the next backup. The
-    // exchanges closed in the same tick share one transaction (group commit). A lone turn waits for company briefly.
+    // exchanges closed in the same tick share one transaction (group commit), with the event bus's writes of that
+    // tick (tick-commit.ts). A lone turn waits for company briefly.
     if (turn.role === 'assistant') this.scheduleCommit();
     else this.flushTimer ??= setTimeout(() => this.flush(), 50);
   }
@@ -110,7 +136,7 @@ export class SessionStore {
       reject = rej;
     });
     this.commit = { promise, resolve, reject };
-    setImmediate(() => this.flush());
+    this.ticks!.schedule(this.tickWriter);
   }
 
   /** Writes what is pending; later turns are not recorded (the database is about to close). */
@@ -119,21 +145,26 @@ export class SessionStore {
     this.closed = true;
   }
 
+  /** Writes what is pending now, in a transaction of its own. */
   flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
     const commit = this.commit;
     this.commit = undefined;
-    const rows = this.pending;
-    this.pending = [];
     try {
-      if (rows.length > 0) this.writeBatch?.(rows);
+      this.writePending();
     } catch (err) {
       if (!commit) throw err;
       commit.reject(err);
       return;
     }
     commit?.resolve();
+  }
+
+  private writePending(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const rows = this.pending;
+    this.pending = [];
+    if (rows.length > 0) this.writeBatch?.(rows);
   }
 
   history(sessionId: string, limit = 20): TurnRecord[] {

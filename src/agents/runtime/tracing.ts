@@ -1,10 +1,12 @@
 // Tracing: every pipeline stage is an OpenTelemetry span carrying agent, action, inputs, outputs, reasoning,
 // latency_ms and cost_usd. Spans are exported as JSONL (one file per day under the traces folder); every string
-// passes through the redactor on the way out, so a trace never holds raw PII even if a caller forgot.
+// passes through the redactor on the way out, so a trace never holds raw PII even if a caller forgot. The redactor
+// must be a pure function of its input: its results are remembered.
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { SpanStatusCode, trace, ROOT_CONTEXT, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanStatusCode, trace, ROOT_CONTEXT, type Attributes, type AttributeValue, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { LRUCache } from 'lru-cache';
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
@@ -22,21 +24,26 @@ export interface StageRecord {
   inputs?: unknown;
 }
 
-/** Writes spans as JSON lines, one file per UTC day. */
+/** Writes spans as JSON lines (TraceRecord), one file per UTC day. */
 export class JsonlFileExporter implements SpanExporter {
   private writes: Promise<void> = Promise.resolve();
+  private readonly lines: TraceLines;
+  private readonly files = new Map<string, string>();
   constructor(
     private readonly dir: string,
-    private readonly redact: Redactor,
-  ) {}
+    redact: Redactor,
+  ) {
+    this.lines = new TraceLines(redact);
+  }
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
     const byFile = new Map<string, string[]>();
     for (const span of spans) {
-      const line = JSON.stringify(spanToRecord(span, this.redact));
-      const day = new Date(hrTimeToMs(span.startTime)).toISOString().slice(0, 10);
-      const file = path.join(this.dir, `traces-${day}.jsonl`);
-      byFile.set(file, [...(byFile.get(file) ?? []), line]);
+      const start = new Date(hrTimeToMs(span.startTime)).toISOString();
+      const file = this.fileOf(start.slice(0, 10));
+      let lines = byFile.get(file);
+      if (!lines) byFile.set(file, (lines = []));
+      lines.push(this.lines.of(span, start));
     }
     this.writes = this.writes
       .then(async () => {
@@ -47,6 +54,12 @@ export class JsonlFileExporter implements SpanExporter {
         () => done({ code: ExportResultCode.SUCCESS }),
         (error: Error) => done({ code: ExportResultCode.FAILED, error }),
       );
+  }
+
+  private fileOf(day: string): string {
+    let file = this.files.get(day);
+    if (!file) this.files.set(day, (file = path.join(this.dir, `traces-${day}.jsonl`)));
+    return file;
   }
 
   async shutdown(): Promise<void> {
@@ -79,32 +92,67 @@ export interface TraceRecord {
 
 const hrTimeToMs = (t: [number, number]) => t[0] * 1e3 + t[1] / 1e6;
 
-function spanToRecord(span: ReadableSpan, redact: Redactor): TraceRecord {
-  const a = span.attributes;
-  const duration = hrTimeToMs(span.duration);
-  const parse = (v: unknown) => (typeof v === 'string' ? safeJson(redact(v)) : v);
-  const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(a)) {
-    if (!['agent', 'action', 'inputs', 'outputs', 'reasoning', 'cost_usd'].includes(k)) rest[k] = typeof v === 'string' ? redact(v) : v;
+/** The attributes with a field of their own in a TraceRecord; the others go under `attributes`. */
+const RECORD_FIELDS = new Set(['agent', 'action', 'inputs', 'outputs', 'reasoning', 'cost_usd']);
+
+/**
+ * A span as its TraceRecord's JSON line, written directly: the line JSON.stringify would give for the record whose
+ * strings are redacted and whose `inputs`/`outputs` (JSON text) are redacted then parsed back (text that no longer
+ * parses stays a string). Stage spans repeat the same attribute strings ('{"is_safe":true,"threats":[]}', the same
+ * reasoning…), so each string's redacted JSON is remembered: the redactor is a pure function of its input.
+ */
+class TraceLines {
+  private readonly texts = new LRUCache<string, string>({ max: 4096 });
+  private readonly jsons = new LRUCache<string, string>({ max: 4096 });
+  constructor(private readonly redact: Redactor) {}
+
+  of(span: ReadableSpan, start: string): string {
+    const a = span.attributes;
+    const { traceId, spanId } = span.spanContext();
+    const duration = JSON.stringify(round(hrTimeToMs(span.duration)));
+    const error = span.status.message ? `,"error":${this.text(span.status.message)}` : '';
+    const reasoning = typeof a.reasoning === 'string' ? `,"reasoning":${this.text(a.reasoning)}` : '';
+    const cost = typeof a.cost_usd === 'number' ? a.cost_usd : 0;
+    return (
+      `{"trace_id":${JSON.stringify(traceId)},"span_id":${JSON.stringify(spanId)}${field('parent_span_id', span.parentSpanContext?.spanId)}` +
+      `,"name":${JSON.stringify(span.name)},"start":${JSON.stringify(start)},"duration_ms":${duration}` +
+      `,"status":${span.status.code === SpanStatusCode.ERROR ? '"error"' : '"ok"'}${error}` +
+      `${field('agent', a.agent)}${field('action', a.action)}${this.parsed('inputs', a.inputs)}${this.parsed('outputs', a.outputs)}${reasoning}` +
+      `,"latency_ms":${duration},"cost_usd":${JSON.stringify(cost)},"attributes":{${this.others(a)}}}`
+    );
   }
-  return {
-    trace_id: span.spanContext().traceId,
-    span_id: span.spanContext().spanId,
-    parent_span_id: span.parentSpanContext?.spanId,
-    name: span.name,
-    start: new Date(hrTimeToMs(span.startTime)).toISOString(),
-    duration_ms: round(duration),
-    status: span.status.code === SpanStatusCode.ERROR ? 'error' : 'ok',
-    error: span.status.message ? redact(span.status.message) : undefined,
-    agent: a.agent as string | undefined,
-    action: a.action as string | undefined,
-    inputs: parse(a.inputs),
-    outputs: parse(a.outputs),
-    reasoning: typeof a.reasoning === 'string' ? redact(a.reasoning) : undefined,
-    latency_ms: round(duration),
-    cost_usd: typeof a.cost_usd === 'number' ? a.cost_usd : 0,
-    attributes: rest,
-  };
+
+  /** The other attributes, strings redacted, in the order JSON.stringify gives an object's keys. */
+  private others(a: Attributes): string {
+    const members: string[] = [];
+    for (const [k, v] of Object.entries(a)) {
+      // `__proto__` never became a property of the record's attributes object.
+      if (RECORD_FIELDS.has(k) || k === '__proto__') continue;
+      const json = typeof v === 'string' ? this.text(v) : JSON.stringify(v);
+      if (json !== undefined) members.push(`${JSON.stringify(k)}:${json}`);
+    }
+    return members.join(',');
+  }
+
+  private text(s: string): string {
+    let json = this.texts.get(s);
+    if (json === undefined) this.texts.set(s, (json = JSON.stringify(this.redact(s))));
+    return json;
+  }
+
+  /** A JSON-text attribute, redacted then parsed back: `,"key":value`, or nothing when absent. */
+  private parsed(key: string, v: AttributeValue | undefined): string {
+    if (typeof v !== 'string') return field(key, v);
+    let json = this.jsons.get(v);
+    if (json === undefined) this.jsons.set(v, (json = JSON.stringify(safeJson(this.redact(v)))));
+    return `,"${key}":${json}`;
+  }
+}
+
+/** `,"key":<json>`, or nothing when the value has no JSON (undefined), as JSON.stringify leaves such a member out. */
+function field(key: string, value: unknown): string {
+  const json = JSON.stringify(value);
+  return json === undefined ? '' : `,"${key}":${json}`;
 }
 
 function safeJson(s: string): unknown {
@@ -127,9 +175,10 @@ export interface Tracing {
 
 export function createTracing(opts: { dir?: string; redact: Redactor; keepInMemory?: boolean }): Tracing {
   const processors = [];
-  if (opts.dir) {
+  const file = opts.dir ? new JsonlFileExporter(opts.dir, opts.redact) : undefined;
+  if (file) {
     processors.push(
-      new BatchSpanProcessor(new JsonlFileExporter(opts.dir, opts.redact), {
+      new BatchSpanProcessor(file, {
         maxQueueSize: 8192,
         maxExportBatchSize: 1024,
         scheduledDelayMillis: 500,
@@ -142,7 +191,12 @@ export function createTracing(opts: { dir?: string; redact: Redactor; keepInMemo
   return {
     tracer: provider.getTracer('mac-platform'),
     memory,
-    flush: () => provider.forceFlush(),
+    // The batch processor's flush does not wait for an export its timer already started: the file's writes are
+    // awaited too, so what was traced before flush() is on disk after it.
+    flush: async () => {
+      await provider.forceFlush();
+      await file?.forceFlush();
+    },
     shutdown: () => provider.shutdown(),
   };
 }

@@ -77,3 +77,18 @@ describe('the numbers rule: every number in the reply is in the facts', () => {
     expect(n).toMatchObject({ raw: '1,249.50', start: 8, end: 16 });
   });
 });
+
+describe('extractNumbers: what starts a number', () => {
+  it('reads a number from the letters before it, and a date from the month before it, however far', () => {
+    expect(extractNumbers('ref abc123 and v2').map((n) => n.raw)).toEqual(['abc123']);
+    expect(extractNumbers('on june   14 and sept.\u00a0\u00a03, 2024').map((n) => [n.raw, n.readings])).toEqual([
+      ['june   14', [['md:6-14'], ['mdx:6-14']]],
+      ['sept.\u00a0\u00a03, 2024', [['d:2024-9-3'], ['md:9-3']]],
+    ]);
+  });
+
+  it('reads units and identifiers around a number, and none after JSON punctuation', () => {
+    expect(extractNumbers('3 days, $5, Apt 3, #12, 30 %').map((n) => n.unit)).toEqual(['day', 'money', 'id', 'id', 'percent']);
+    expect(extractNumbers('{"days":3,"price":5,"apt":3}').map((n) => n.unit)).toEqual(['none', 'none', 'none']);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideEscalation } from '../../../src/agents/escalation/rules.js';
+import { DEFAULT_ESCALATION, decideEscalation } from '../../../src/agents/escalation/rules.js';
 import type { Intent, IntentResult, Order, ShopPolicy } from '../../../src/agents/runtime/contracts.js';
 import { evaluateReturn } from '../../../src/agents/policy/returns.js';
 
@@ -69,6 +69,15 @@ describe('escalation rules', () => {
   it('ordinary questions are not escalated', () => {
     expect(decide('how much is shipping to Canada?', intent('shipping_question'))).toEqual({ escalate: false });
     expect(decide('Is the Firefox extension supported?', intent('technical_support'))).toEqual({ escalate: false });
+  });
+
+  it("an operator's lexicon is used in place of the default one, each with its own compiled words", () => {
+    const lexicon = { ...DEFAULT_ESCALATION.lexicon, safety: ['scald*'], bulk: [] };
+    const cfg = { ...DEFAULT_ESCALATION, lexicon };
+    expect(decideEscalation({ message: 'The kettle scalded me', intent: intent('technical_support'), orders: [] }, cfg)).toMatchObject({ reason: 'safety' });
+    expect(decideEscalation({ message: 'The kettle caught fire', intent: intent('technical_support'), orders: [] }, cfg)).toEqual({ escalate: false });
+    expect(decideEscalation({ message: 'do you sell wholesale?', intent: intent('shipping_question'), orders: [] }, cfg)).toEqual({ escalate: false });
+    expect(decide('The kettle caught fire', intent('technical_support'))).toMatchObject({ reason: 'safety' });
   });
 });
 

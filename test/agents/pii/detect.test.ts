@@ -256,3 +256,32 @@ describe('validators', () => {
     expect(ssnValid('123-45-0000')).toBe(false);
   });
 });
+
+describe('detectPii: where matches can start', () => {
+  it('finds an email from the start of its local part, up to 64 characters, astral letters included', () => {
+    const local64 = 'a'.repeat(64);
+    const local65 = 'b'.repeat(65);
+    expect(found(`Write to ${local64}@example.com or ${local65}@example.com`)).toEqual([['email', `${local64}@example.com`]]);
+    expect(found('mail 𝐚𝐛c@example.com and @example.com and x.@y.com')).toEqual([['email', '𝐚𝐛c@example.com']]);
+  });
+
+  it('finds Spanish addresses whatever stands between the street type and the number', () => {
+    expect(found('Envíalo a C/ Mayor, 5, 2º B')).toEqual([['street_address', 'C/ Mayor, 5, 2º B']]);
+    expect(found('Vivo en Prolongación Reforma 1234, CDMX')).toEqual([['street_address', 'Prolongación Reforma 1234']]);
+    expect(found('Calle Mayor no 5 por favor')).toEqual([['street_address', 'Calle Mayor no 5']]);
+    expect(found('Paseo de la Castellana nº 100')).toEqual([['street_address', 'Paseo de la Castellana nº 100']]);
+  });
+
+  it('finds an address, an IP and phones after punctuation, and nothing in an order number and a date', () => {
+    expect(found('{"address":"123 Main Street","zip":"97201"}')).toEqual([['street_address', '123 Main Street']]);
+    expect(found('Server 10.0.0.1, v1.2.3.4 and fe80::1ff:fe23:4567:890a')).toEqual([
+      ['ip', '10.0.0.1'],
+      ['ip', 'fe80::1ff:fe23:4567:890a'],
+    ]);
+    expect(found('call (514) 555-0123 or 5 514-555-0123')).toEqual([
+      ['phone', '(514) 555-0123'],
+      ['phone', '514-555-0123'],
+    ]);
+    expect(found('order #10234 shipped 2024-06-14')).toEqual([]);
+  });
+});

@@ -50,6 +50,14 @@ describe('gateway', () => {
     expect(long).toEqual({ status: 400, json: { error: 'message must be at most 4096 characters', field: 'message' } });
   });
 
+  it('answers words that name Object.prototype members like any other words', async () => {
+    for (const message of ['very constructor good', 'I want a constructor set', 'toString valueOf __proto__ hasOwnProperty']) {
+      const r = await chat(p.url, { message });
+      expect(r.status, message).toBe(200);
+      expect(typeof r.json.response).toBe('string');
+    }
+  });
+
   it('limits a session to a burst of 5 messages (429)', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push((await chat(p.url, { message: 'hello', session_id: 'burst-test' })).status);

@@ -133,8 +133,26 @@ describe('no ticket data for anyone else', () => {
   });
 });
 
+/** Zendesk's webhook says a ticket changed: the platform drops the ticket lists it had cached (lookups are cached
+ *  for a minute), so the next case turn asks Zendesk again. */
+async function ticketUpdated() {
+  const hook = await fetch(new URL('/webhooks/zendesk', p.url), { method: 'POST', body: JSON.stringify({ event: 'ticket.updated' }) });
+  expect(hook.status).toBe(202);
+  await p.flush();
+}
+
 describe('Zendesk failing', () => {
+  it('down right after a lookup: the list looked up a moment ago still answers', async () => {
+    await ticketUpdated();
+    await ask('What’s happening with my ticket?', PRIYA);
+    p.mockState!.faults.zendesk = 'down';
+    const r = await ask('Any news on my ticket?', PRIYA);
+    expect(r.response).toContain('#5106');
+    expect(searches()).toHaveLength(1);
+  });
+
   it('down: the answer still comes, without ticket data', async () => {
+    await ticketUpdated();
     p.mockState!.faults.zendesk = 'down';
     const r = await ask('What’s happening with my ticket?', PRIYA);
     expect(r.blocked).toBe(false);
@@ -143,6 +161,7 @@ describe('Zendesk failing', () => {
   });
 
   it('errors on a case turn: the usual answer, without ticket data', async () => {
+    await ticketUpdated();
     p.mockState!.faults.zendesk = { status: 500, path: '/api/v2/search.json' };
     const r = await ask('My Summit grinder makes a clicking noise when I grind', SOFIA);
     expect(r.response).toMatch(/Summit/);
@@ -151,6 +170,7 @@ describe('Zendesk failing', () => {
   });
 
   it('slow: the lookup is given up and the answer comes anyway', async () => {
+    await ticketUpdated();
     p.mockState!.faults.zendesk = { delayMs: 5_000, path: '/api/v2/search.json' };
     const started = Date.now();
     const r = await ask('Où en est mon dossier ?', CAMILLE);

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createSqliteBus, subjectPattern } from '../../../src/agents/runtime/bus.js';
 import { SUBJECTS, EVENT_TYPES } from '../../../src/agents/runtime/events.js';
+import { SessionStore } from '../../../src/agents/runtime/sessions.js';
 
 describe('event catalogue', () => {
   it('has 12 event types on 21 subjects', () => {
@@ -33,6 +34,35 @@ describe('embedded bus', () => {
       { subject: 'events.zendesk.tickets.created', delivered: 1 },
     ]);
     expect(() => bus.publish('events.nope', {})).toThrow(/unknown event subject/);
+    await bus.close();
+  });
+
+  it('gives events time-ordered ids (UUIDv7), so the outbox index grows at its end', async () => {
+    let now = Date.parse('2026-11-27T07:00:00Z');
+    const bus = createSqliteBus(new Database(':memory:'), { now: () => now });
+    const first = bus.publish('events.scheduled.reports.daily', {});
+    now += 1;
+    const second = bus.publish('events.scheduled.reports.daily', {});
+    expect(first.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(first.id.slice(0, 13)).toBe('01a21bcd-c580');
+    expect(second.id > first.id).toBe(true);
+    await bus.close();
+  });
+
+  it('commits a turn and its event in one transaction: an event its subscribers handled at once is stored delivered', async () => {
+    const db = new Database(':memory:');
+    const bus = createSqliteBus(db);
+    const sessions = new SessionStore(db);
+    db.exec('CREATE TABLE seen (id TEXT)');
+    const seen = db.prepare('INSERT INTO seen VALUES (?)');
+    bus.subscribe('events.platform.>', 'sync', (e) => void seen.run(e.id));
+    sessions.record({ sessionId: 's', role: 'customer', text: 'hello' });
+    sessions.record({ sessionId: 's', role: 'assistant', text: 'hi' });
+    const event = bus.publish('events.platform.conversations.turn', { session_id: 's' });
+    await sessions.written();
+    expect(db.prepare('SELECT COUNT(*) n FROM conversation_turns').get()).toEqual({ n: 2 });
+    expect(db.prepare('SELECT id, delivered_at IS NOT NULL delivered FROM bus_outbox').all()).toEqual([{ id: event.id, delivered: 1 }]);
+    expect(db.prepare('SELECT id FROM seen').all()).toEqual([{ id: event.id }]);
     await bus.close();
   });
 

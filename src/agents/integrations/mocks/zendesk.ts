@@ -203,9 +203,12 @@ function search(request: MockRequest): MockResponse {
   type Result = (ZendeskTicketWire | ZendeskUserWire) & { result_type: string };
   let results: Result[] = [];
   if (type === undefined || type === 'ticket') {
+    // Users by id (the first of an id, as a scan finds), built once per search rather than a scan per ticket.
+    const users = new Map<number, ZendeskUserWire>();
+    for (const u of state.users) if (!users.has(u.id)) users.set(u.id, u);
     results.push(
       ...state.tickets
-        .filter((t) => rest.every((term) => ticketMatches(state, t, term)))
+        .filter((t) => rest.every((term) => ticketMatches(users, t, term)))
         .map((t) => ({ ...t, result_type: 'ticket' })),
     );
   }
@@ -262,7 +265,7 @@ function search(request: MockRequest): MockResponse {
 
 type Term = ReturnType<typeof parseSearchQuery>[number];
 
-function ticketMatches(state: MockState, t: ZendeskTicketWire, term: Term): boolean {
+function ticketMatches(users: Map<number, ZendeskUserWire>, t: ZendeskTicketWire, term: Term): boolean {
   const value = term.value.toLowerCase();
   let hit: boolean;
   switch (term.key) {
@@ -274,7 +277,7 @@ function ticketMatches(state: MockState, t: ZendeskTicketWire, term: Term): bool
         hit = id == null;
         break;
       }
-      const user = state.users.find((u) => u.id === id);
+      const user = typeof id === 'number' ? users.get(id) : undefined;
       hit =
         user !== undefined &&
         (String(user.id) === value || (user.email ?? '').toLowerCase() === value || (user.name ?? '').toLowerCase() === value);

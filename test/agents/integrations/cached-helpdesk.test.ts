@@ -1,0 +1,89 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { createSqliteBus } from '../../../src/agents/runtime/bus.js';
+import { cachedHelpdesk } from '../../../src/agents/runtime/cached-commerce.js';
+import type { NewTicket, Ticket } from '../../../src/agents/runtime/contracts.js';
+import type { Helpdesk } from '../../../src/agents/runtime/ports.js';
+
+/** A helpdesk in memory that counts the lookups reaching it. */
+function fakeHelpdesk() {
+  const tickets: Ticket[] = [{ id: 1, subject: 'Late parcel', status: 'open', priority: 'normal', tags: [], createdAt: '2026-01-01T00:00:00Z', requesterEmail: 'ana@example.com' }];
+  let lookups = 0;
+  const helpdesk: Helpdesk = {
+    async ticketsByRequesterEmail(email) {
+      lookups++;
+      return tickets.filter((t) => t.requesterEmail === email.trim().toLowerCase());
+    },
+    async createTicket(t: NewTicket) {
+      const ticket: Ticket = { id: tickets.length + 1, subject: t.subject, status: 'new', priority: t.priority, tags: t.tags, createdAt: '2026-01-02T00:00:00Z', requesterEmail: t.requester?.email.toLowerCase() };
+      tickets.push(ticket);
+      return ticket;
+    },
+  };
+  return { helpdesk, tickets, lookups: () => lookups };
+}
+
+const newTicket = (email: string): NewTicket => ({ subject: 'Refund', comment: 'Please refund', priority: 'high', tags: [], requester: { email } });
+
+describe('cachedHelpdesk', () => {
+  it('answers a repeated lookup (any case or spacing of the email) from the cache', async () => {
+    const fake = fakeHelpdesk();
+    const cached = cachedHelpdesk(fake.helpdesk, createSqliteBus(new Database(':memory:')));
+    expect(await cached.ticketsByRequesterEmail('ana@example.com')).toHaveLength(1);
+    expect(await cached.ticketsByRequesterEmail(' Ana@Example.com ')).toHaveLength(1);
+    expect(fake.lookups()).toBe(1);
+  });
+
+  it('drops the requester’s tickets when a ticket is created for them through it', async () => {
+    const fake = fakeHelpdesk();
+    const cached = cachedHelpdesk(fake.helpdesk, createSqliteBus(new Database(':memory:')));
+    await cached.ticketsByRequesterEmail('ana@example.com');
+    await cached.ticketsByRequesterEmail('bo@example.com');
+    await cached.createTicket(newTicket('Ana@example.com'));
+    expect((await cached.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([1, 2]);
+    await cached.ticketsByRequesterEmail('bo@example.com');
+    expect(fake.lookups()).toBe(3); // ana twice, bo once
+  });
+
+  it.each(['events.zendesk.tickets.created', 'events.zendesk.tickets.updated', 'events.zendesk.tickets.solved', 'events.zendesk.users.created'])(
+    'drops every cached lookup on %s',
+    async (subject) => {
+      const fake = fakeHelpdesk();
+      const bus = createSqliteBus(new Database(':memory:'));
+      const cached = cachedHelpdesk(fake.helpdesk, bus);
+      await cached.ticketsByRequesterEmail('ana@example.com');
+      fake.tickets.push({ ...fake.tickets[0]!, id: 9, status: 'new' }); // made elsewhere (the Zendesk UI)
+      bus.publish(subject, { id: 9 });
+      await bus.drain();
+      expect((await cached.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([1, 9]);
+      expect(fake.lookups()).toBe(2);
+    },
+  );
+
+  it('with ticketsOpenedElsewhere (the escalation-handler runs in another process) drops them on an escalation event too', async () => {
+    const fake = fakeHelpdesk();
+    const bus = createSqliteBus(new Database(':memory:'));
+    const here = cachedHelpdesk(fake.helpdesk, bus);
+    const elsewhere = cachedHelpdesk(fake.helpdesk, bus, { subscriber: 'knowledge', ticketsOpenedElsewhere: true });
+    await here.ticketsByRequesterEmail('ana@example.com');
+    await elsewhere.ticketsByRequesterEmail('ana@example.com');
+    await fake.helpdesk.createTicket(newTicket('ana@example.com')); // by the other process's own client
+    bus.publish('events.platform.escalations.created', { ticket_id: '2' });
+    await bus.drain();
+    expect((await elsewhere.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([1, 2]);
+    expect((await here.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([1]); // its own tickets go through createTicket
+  });
+
+  it('does not remember a failed lookup', async () => {
+    const fake = fakeHelpdesk();
+    let fail = true;
+    const flaky: Helpdesk = {
+      ...fake.helpdesk,
+      ticketsByRequesterEmail: (email) => (fail ? Promise.reject(new Error('zendesk down')) : fake.helpdesk.ticketsByRequesterEmail(email)),
+    };
+    const cached = cachedHelpdesk(flaky, createSqliteBus(new Database(':memory:')));
+    await expect(cached.ticketsByRequesterEmail('ana@example.com')).rejects.toThrow('zendesk down');
+    fail = false;
+    expect(await cached.ticketsByRequesterEmail('ana@example.com')).toHaveLength(1);
+  });
+});
