@@ -135,12 +135,18 @@ describe('per-token facts', () => {
 
   it('a token named like an Object.prototype member is an ordinary word', () => {
     const agent = createIntentAgent({ products: demoProducts() });
-    for (const text of ['the constructor is bad', 'constructors', 'very constructor good']) {
-      const r = agent.classify(text);
-      expect(Number.isFinite(r.sentiment.score)).toBe(true);
-      expect(r.entities.products).toEqual([]);
-    }
-    expect(analyzeSentiment('very constructor good', 'en').score).toBe(analyzeSentiment('very word good', 'en').score);
+    const names = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__'];
+    const texts = ['the constructor is bad', 'constructors', ...names.map((w) => `very ${w} good`), names.join(' ')];
+    for (const text of texts)
+      for (const language of [undefined, 'en', 'fr', 'es'] as const) {
+        const r = agent.classify(text, language ? { language } : undefined);
+        expect(Number.isFinite(r.sentiment.score), text).toBe(true);
+        expect(r.entities.products, text).toEqual([]);
+      }
+    // Not an intensifier: the word between "very" and "good" takes the boost away, as any other word does.
+    for (const w of names)
+      for (const lang of LANGUAGES as readonly Language[])
+        expect(analyzeSentiment(`very ${w} good`, lang).score, w).toBe(analyzeSentiment('very word good', lang).score);
   });
 });
 
