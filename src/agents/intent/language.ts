@@ -8,8 +8,8 @@
 // longer message, where franc is reliable (on one or two words it is not: it says "merci" is English).
 // Fallback: when neither is confident (e.g. "ok", "👍", "10234"), the caller's default (the request's language,
 // else English).
+import { francAll } from 'franc-min';
 import type { Language } from '../runtime/contracts.js';
-import { francLatin } from './franc.js';
 import { Arena, FeatureBuffer, fnv, fnvChar, FNV_OFFSET, hashString, TextIndex } from './hash.js';
 import { CountSet, LinearModel, type LinearModelJSON } from './linear.js';
 import { HAS_APOSTROPHE, HAS_INVERTED, HAS_NON_ASCII, normalize, textFacts, tokenize } from './text.js';
@@ -17,6 +17,7 @@ import { CACHE_LIMITS, newOwnerGeneration, TokenInfo, tokenInfos } from './token
 
 export const LANGS: readonly Language[] = ['en', 'fr', 'es'];
 const FRANC_CODES: Record<string, Language> = { eng: 'en', fra: 'fr', spa: 'es' };
+const FRANC_OPTS = { only: ['eng', 'fra', 'spa'], minLength: 1 };
 
 export interface LanguageGuess {
   language: Language;
@@ -328,7 +329,7 @@ export class LanguageIdentifier {
 
 /** franc-min's scores (best = 1, others relative) turned into a distribution over LANGS; null if it has no opinion. */
 function francDistribution(text: string): number[] | null {
-  const all = francLatin(text);
+  const all = francAll(text, FRANC_OPTS);
   const q = [0, 0, 0];
   let sum = 0;
   for (const [code, score] of all) {

@@ -6,9 +6,6 @@ import { createIntentAgent } from '../../../src/agents/intent/agent.js';
 import { loadClassifier, type IntentClassifier } from '../../../src/agents/intent/classifier.js';
 import { extractEntities, indexProducts } from '../../../src/agents/intent/entities.js';
 import { getLexicon } from '../../../src/agents/intent/features.js';
-import { francLatin } from '../../../src/agents/intent/franc.js';
-import { francAll } from 'franc-min';
-import { expressions } from 'franc-min/expressions.js';
 import { flatten, SUPPLEMENT, TRAIN } from '../../../src/agents/intent/corpus.js';
 import { INTENTS } from '../../../src/agents/runtime/contracts.js';
 import { matchConcepts, matchConceptsFrom, phraseCodes, restWord } from '../../../src/agents/intent/lexicon.js';
@@ -175,33 +172,5 @@ describe('normalisation', () => {
 
   it('falls back to the full pipeline for other characters', () => {
     for (const s of ['e\u0301', 'ı İ ǅ ﬁ', '👍 café', 'Ωmega Kelvin', 'ﾊﾝｶｸ', '한국어', 'a\u0323\u0302']) expect(normalize(s)).toBe(refNormalize(s));
-  });
-});
-
-describe('franc-min shortcut', () => {
-  it('returns what francAll returns', () => {
-    const opts = { only: ['eng', 'fra', 'spa'], minLength: 1 };
-    const all = [
-      ...flatten(TRAIN, INTENTS, LANGUAGES).map((u) => u.text),
-      ...flatten(SUPPLEMENT, INTENTS, LANGUAGES).map((u) => u.text),
-      ...texts(),
-    ];
-    const variants = all.slice(0, 400).flatMap((t) => [t.toUpperCase(), `${t} ${t}`, `Привет ${t}`, `${t} 東京 ✓✓`]);
-    const odd = ['', 'a', '12345', '!!!', 'Привет, как дела? Где мой заказ', '東京タワー', 'x'.repeat(3000) + ' voilà', 'é'.repeat(50), '𝔄𝔟𝔠 déjà vu'];
-    for (const t of [...all, ...variants, ...odd]) expect(francLatin(t), t).toEqual(francAll(t, opts));
-  });
-
-  it('rests on the scripts not sharing characters with Latin', () => {
-    const others = Object.entries(expressions)
-      .filter(([name]) => name !== 'Latin')
-      .map(([, re]) => new RegExp(`^(?:${re.source})$`));
-    const latin = new RegExp(`^(?:${expressions.Latin!.source})$`);
-    let shared = 0;
-    for (let c = 0; c < 0x10000; c++) {
-      if (c >= 0xd800 && c <= 0xdfff) continue;
-      const ch = String.fromCharCode(c);
-      if (latin.test(ch) && others.some((re) => re.test(ch))) shared++;
-    }
-    expect(shared).toBe(0);
   });
 });
