@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type { CountryCode, findPhoneNumbersInText as FindPhones } from 'libphonenumber-js';
 import type { Entities, Language, Product } from '../runtime/contracts.js';
 import { HAS_AT, normalize, textFacts, tokenize } from './text.js';
-import { tokenInfo, type TokenInfo } from './tokens.js';
+import { newOwnerGeneration, tokenInfo, type TokenInfo } from './tokens.js';
 
 let findPhones: typeof FindPhones | undefined;
 function phoneFinder(): typeof FindPhones {
@@ -108,6 +108,11 @@ interface ProductIndex {
   byTitle: Map<string, number[]>;
   /** token -> product indices whose tags contain it */
   byTag: Map<string, number[]>;
+  /**
+   * This index's generation (a fresh number per index): token records remember which index their product word
+   * numbers are for by this number, so that they keep no reference to a catalogue that has been replaced.
+   */
+  gen: number;
   /** Title words that are not GENERIC_WORDS: a message without one of them names no product. */
   specific: Set<string>;
   /** The title and tag words, numbered; by number: the products with it in their title, in their tags, generic. */
@@ -192,7 +197,7 @@ export function indexProducts(products: readonly Product[]): ProductIndex {
     tagCount: new Int32Array(n),
     tagWords: new Int32Array(tagAt[n]!),
   };
-  return { titles, byTitle, byTag, specific, words, titleOf, tagOf, generic, scratch };
+  return { titles, byTitle, byTag, gen: newOwnerGeneration(), specific, words, titleOf, tagOf, generic, scratch };
 }
 
 /**
@@ -214,7 +219,7 @@ function productWordsOf(info: TokenInfo): readonly string[] {
 
 /** The numbers (ProductIndex.words) of the token's catalogue words, computed once per token and index. */
 function productWordIds(index: ProductIndex, info: TokenInfo): Int32Array {
-  if (info.productIdsOf !== index) {
+  if (info.productGen !== index.gen) {
     const ids: number[] = [];
     for (const w of productWordsOf(info)) {
       const k = index.words.get(w);
@@ -222,7 +227,7 @@ function productWordIds(index: ProductIndex, info: TokenInfo): Int32Array {
     }
     info.productIds = ids.length ? Int32Array.from(ids) : NO_IDS;
     info.specific = productWordsOf(info).some((x) => index.specific.has(x));
-    info.productIdsOf = index;
+    info.productGen = index.gen;
   }
   return info.productIds!;
 }
@@ -343,8 +348,6 @@ function overlaps(spans: [number, number][], start: number, end: number): boolea
   return false;
 }
 
-const NO_PRODUCTS: string[] = [];
-
 export interface EntityContext {
   products: ProductIndex;
 }
@@ -366,7 +369,7 @@ export function extractEntities(
   const emails: string[] = [];
   const phones: string[] = [];
   const amounts: number[] = [];
-  const entities: Entities = { orderNumbers, emails, phones, amounts, products: NO_PRODUCTS };
+  const entities: Entities = { orderNumbers, emails, phones, amounts, products: [] };
   const taken: [number, number][] = []; // spans (in `text`) already used by emails and phones
 
   const { flags, digits } = textFacts(text);

@@ -291,7 +291,7 @@ export function hasProfanity(text: string, language: Language, tokens: readonly 
   const profane = language === 'en' ? T_PROFANE.en : language === 'fr' ? T_PROFANE.fr : T_PROFANE.es;
   for (let i = 0; i < recs.length; i++) if (tokenFacts(recs[i]!) & profane) return true;
   for (let i = 0; i < tokens.length; i++) {
-    const list = recs[i]!.profanePhrases as string[][] | null;
+    const list = recs[i]!.profanePhrases;
     if (list) for (const ph of list) if (ph.every((w, k) => tokens[i + k] === w)) return true;
   }
   // "coño" keeps its tilde to be told from "cono" (a filter cone).
@@ -317,7 +317,7 @@ export function analyzeSentiment(
     // Phrases first.
     let phraseValue: number | undefined;
     let phraseLen = 0;
-    const candidates = info.sentimentPhrases as [string[], number][] | null;
+    const candidates = info.sentimentPhrases;
     if (candidates) for (const [ph, v] of candidates) {
       if (ph.length <= phraseLen) continue;
       let ok = true;

@@ -25,13 +25,16 @@ export class TokenInfo {
   // (NaN, not 0: these hold fractions, and a field that starts as a small integer changes representation later.)
   polarity = NaN;
   intensity = NaN;
-  sentimentPhrases: readonly unknown[] | null = null;
-  profanePhrases: readonly unknown[] | null = null;
+  /** Sentiment phrases starting with the token: words and polarity (sentiment.ts PHRASES_BY_FIRST). */
+  sentimentPhrases: readonly (readonly [readonly string[], number])[] | null = null;
+  /** Profane phrases starting with the token (sentiment.ts PROFANE_BY_FIRST). */
+  profanePhrases: readonly (readonly string[])[] | null = null;
 
-  // Product matching (entities.ts): the words looked up in a catalogue index; for the index `productIdsOf`, their
-  // numbers there and whether one of them is a specific title word.
+  // Product matching (entities.ts): the words looked up in a catalogue index; for the index whose generation is
+  // `productGen` (a number, not the index: a record must not keep an old catalogue alive), their numbers there and
+  // whether one of them is a specific title word.
   productWords: readonly string[] | null = null;
-  productIdsOf: object | null = null;
+  productGen = 0;
   productIds: Int32Array | null = null;
   specific = false;
 
