@@ -449,7 +449,7 @@ export interface CompiledLexicon {
    * parts; per part its word number, or -1 for a prefix part (partPrefix then holds the prefix).
    */
   flat: { concept: Int32Array; restStart: Int32Array; restLength: Int32Array; partWord: Int32Array; partPrefix: string[] };
-  /** Scratch of matchConcepts: a generation stamp per concept. */
+  /** Scratch of matchConceptsFrom: a generation stamp per concept. */
   seen: { stamp: Int32Array; gen: number };
 }
 
@@ -548,20 +548,6 @@ function matchRest(phrase: Phrase, tokens: readonly string[], i: number): boolea
 }
 
 const NO_CODES = new Int32Array(0);
-/** Tokens remembered per lexicon with the phrases they can start (bounded: cleared when full). */
-const MAX_CACHED_TOKENS = 50_000;
-const startCache = new WeakMap<CompiledLexicon, Map<string, Int32Array>>();
-
-function phrasesStartingWith(lex: CompiledLexicon, tok: string): Int32Array {
-  let cache = startCache.get(lex);
-  if (!cache) startCache.set(lex, (cache = new Map()));
-  let codes = cache.get(tok);
-  if (codes) return codes;
-  codes = computePhrases(lex, tok);
-  if (cache.size >= MAX_CACHED_TOKENS) cache.clear();
-  cache.set(tok, codes);
-  return codes;
-}
 
 /**
  * The phrases whose first token `tok` matches, in the order the patterns are tried (exact patterns, then the
@@ -570,7 +556,7 @@ function phrasesStartingWith(lex: CompiledLexicon, tok: string): Int32Array {
  * the word that must come next (-1 when a prefix part or nothing). Entries after a one-word pattern of the same
  * concept are left out (that concept is found by then). A pure function of the token.
  */
-function computePhrases(lex: CompiledLexicon, tok: string): Int32Array {
+export function phraseCodes(lex: CompiledLexicon, tok: string): Int32Array {
   const found: Phrase[] = [];
   const ex = lex.exact.get(tok);
   if (ex) found.push(...ex);
@@ -593,11 +579,6 @@ function computePhrases(lex: CompiledLexicon, tok: string): Int32Array {
   return Int32Array.from(codes);
 }
 
-/** computePhrases, for callers that keep the codes themselves (features.ts IntentScorer). */
-export function phraseCodes(lex: CompiledLexicon, tok: string): Int32Array {
-  return computePhrases(lex, tok);
-}
-
 /** The number of `tok` among the words that follow a phrase's first (-1: none). */
 export function restWord(lex: CompiledLexicon, tok: string): number {
   return lex.restWords.get(tok) ?? -1;
@@ -607,31 +588,20 @@ export function restWord(lex: CompiledLexicon, tok: string): number {
  * Concepts found in the tokens (normalised words), each once, appended to `out` (cleared first); returns `out`.
  */
 export function matchConcepts(lex: CompiledLexicon, tokens: readonly string[], out: number[] = []): number[] {
-  if (out.length !== 0) out.length = 0; // (setting it is a runtime call)
-  const seen = lex.seen;
-  if (seen.gen >= 0x3fffffff) {
-    seen.gen = 0;
-    seen.stamp.fill(0);
-  }
-  const gen = ++seen.gen;
-  const stamp = seen.stamp;
+  out.length = 0;
   for (let i = 0; i < tokens.length; i++) {
-    const codes = phrasesStartingWith(lex, tokens[i]!);
-    for (let j = 0; j < codes.length; j += 2) {
-      const code = codes[j]!;
-      if (code >= 0) {
-        if (stamp[code] !== gen) {
-          stamp[code] = gen;
-          out.push(code);
-        }
-      } else {
-        const p = lex.phrases[-1 - code]!;
-        if (stamp[p.concept] !== gen && matchRest(p, tokens, i)) {
-          stamp[p.concept] = gen;
-          out.push(p.concept);
-        }
-      }
+    const tok = tokens[i]!;
+    const ex = lex.exact.get(tok);
+    if (ex) for (const p of ex) if ((p.rest.length === 0 || matchRest(p, tokens, i)) && !out.includes(p.concept)) out.push(p.concept);
+    const k = key3(tok);
+    if (k >= 0) {
+      const list = lex.prefix3.get(k);
+      if (list)
+        for (const p of list)
+          if (tok.startsWith(p.head) && (p.rest.length === 0 || matchRest(p, tokens, i)) && !out.includes(p.concept)) out.push(p.concept);
     }
+    for (const p of lex.shortPrefix)
+      if (tok.startsWith(p.head) && (p.rest.length === 0 || matchRest(p, tokens, i)) && !out.includes(p.concept)) out.push(p.concept);
   }
   return out;
 }
