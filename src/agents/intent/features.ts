@@ -11,7 +11,7 @@ import type { Language } from '../runtime/contracts.js';
 import { Arena, FeatureBuffer, fnv, fnvChar, hashString } from './hash.js';
 import { compileLexicon, matchConcepts, matchConceptsFrom, phraseCodes, restWord, type CompiledLexicon } from './lexicon.js';
 import type { LinearModel } from './linear.js';
-import { CACHE_LIMITS, newOwnerGeneration, tokenInfos, type TokenInfo } from './tokens.js';
+import { CACHE_LIMITS, hasLongToken, newOwnerGeneration, tokenInfos, type TokenInfo } from './tokens.js';
 import { stem } from './nlpjs.js';
 import { HAS_AT, HAS_CURRENCY, HAS_EXCLAMATION, HAS_QUESTION, isDigits, normalize, textFacts, tokenize } from './text.js';
 
@@ -356,9 +356,10 @@ export class IntentScorer {
     const nT = tokens.length;
     // Beyond this many tokens (the agent never gets there) the message is scored the plain way: the records of one
     // message must fit in one arena generation, and their numbers in 16 bits.
-    if (nT > MAX_MESSAGE_TOKENS) return model.score(extractFeatures(text, language, opt, this.buf, norm, tokens), out);
+    // So is a message with a token longer than MAX_CACHED_TOKEN: such a token has no shared record, and is not kept.
+    if (nT > MAX_MESSAGE_TOKENS || hasLongToken(tokens)) return model.score(extractFeatures(text, language, opt, this.buf, norm, tokens), out);
     const recs = infos ?? tokenInfos(tokens, this.infos);
-    if (this.records + nT > Math.min(CACHE_LIMITS.intentRecords, 0xffff - MAX_MESSAGE_TOKENS)) this.reset();
+    if (this.records + nT > Math.min(CACHE_LIMITS.intentRecords, 0xffff - MAX_MESSAGE_TOKENS) || this.arena.over(CACHE_LIMITS.arenaBytes)) this.reset();
     if (this.slots.length < nT) this.slots = new Int32Array(nT * 2);
     const slots = this.slots;
     if (this.codeStart.length < nT) {

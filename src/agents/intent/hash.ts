@@ -106,11 +106,21 @@ export class Arena {
   f64: Float64Array;
   i32: Int32Array;
   top = 0;
+  private readonly initial: number;
 
   constructor(doubles = 1 << 15) {
+    this.initial = doubles;
     const buf = new ArrayBuffer(doubles * 8);
     this.f64 = new Float64Array(buf);
     this.i32 = new Int32Array(buf);
+  }
+
+  /**
+   * Whether the records pass 3/4 of `budget` bytes: the owner then clears the arena before its next message, so that
+   * the buffer (which doubles when full) stays within `budget` unless one message alone needs more than a quarter.
+   */
+  over(budget: number): boolean {
+    return this.top * 8 > budget * 0.75;
   }
 
   /** Offset of `doubles` fresh (zeroed or reused) doubles. */
@@ -127,8 +137,14 @@ export class Arena {
     return o;
   }
 
+  /** Forgets every record; a buffer that grew beyond the initial size is given back (a fresh small one). */
   clear(): void {
     this.top = 0;
+    if (this.f64.length > this.initial) {
+      const buf = new ArrayBuffer(this.initial * 8);
+      this.f64 = new Float64Array(buf);
+      this.i32 = new Int32Array(buf);
+    }
   }
 }
 

@@ -13,7 +13,7 @@ import type { Language } from '../runtime/contracts.js';
 import { Arena, FeatureBuffer, fnv, fnvChar, FNV_OFFSET, hashString, TextIndex } from './hash.js';
 import { CountSet, LinearModel, type LinearModelJSON } from './linear.js';
 import { HAS_APOSTROPHE, HAS_INVERTED, HAS_NON_ASCII, normalize, textFacts, tokenize } from './text.js';
-import { CACHE_LIMITS, newOwnerGeneration, TokenInfo, tokenInfos } from './tokens.js';
+import { CACHE_LIMITS, hasLongToken, MAX_CACHED_TOKEN, newOwnerGeneration, ownString, TokenInfo, tokenInfos } from './tokens.js';
 
 export const LANGS: readonly Language[] = ['en', 'fr', 'es'];
 const FRANC_CODES: Record<string, Language> = { eng: 'en', fra: 'fr', spa: 'es' };
@@ -205,9 +205,10 @@ export class LanguageIdentifier {
   private score(text: string, lower: string, tokens: readonly string[], infos: readonly TokenInfo[], flags: number): Float64Array {
     // Beyond this length (the agent never gets there) the message is scored the plain way: the records of one
     // message must fit in one arena generation.
-    if (lower.length > MAX_MESSAGE_CHARS) return this.model.score(languageFeatures(text, this.buf, tokens), this.probs);
+    // So is a message with a token longer than MAX_CACHED_TOKEN (such a token has no shared record, and is not kept).
+    if (lower.length > MAX_MESSAGE_CHARS || hasLongToken(tokens)) return this.model.score(languageFeatures(text, this.buf, tokens), this.probs);
     // A message makes at most one record per character (runs and tokens are 1+ characters, separated).
-    if (this.records + lower.length + 1 > CACHE_LIMITS.languageRecords) this.reset();
+    if (this.records + lower.length + 1 > CACHE_LIMITS.languageRecords || this.arena.over(CACHE_LIMITS.arenaBytes)) this.reset();
     const acc = this.acc;
     acc[0] = acc[1] = acc[2] = 0;
     this.counts.reset();
@@ -273,9 +274,16 @@ export class LanguageIdentifier {
         h = Math.imul(h ^ c, 0x01000193);
         e++;
       }
+      if (e - i > MAX_CACHED_TOKEN) {
+        // Not kept (score() already takes the plain way for a long token; a long run without one is counted here).
+        this.collect(s.slice(i, e), false);
+        for (const id of this.ids) this.addFeature(id, acc);
+        i = e;
+        continue;
+      }
       let run = this.runs.get(s, i, e, h);
       if (run === undefined) {
-        run = new TokenInfo(i === 0 && e === n ? s : s.slice(i, e));
+        run = new TokenInfo(ownString(i === 0 && e === n ? s : s.slice(i, e)));
         run.langSlot = this.record(run.text, false);
         this.runs.set(h, run);
       }
@@ -297,6 +305,24 @@ export class LanguageIdentifier {
   /** A new arena record: the n-grams of the letter run `word`, plus its word feature when `withWord`. */
   private record(word: string, withWord: boolean): number {
     const { model, ids } = this;
+    this.collect(word, withWord);
+    const o = this.arena.alloc(LREC_HEAD + ((ids.length + 1) >> 1));
+    const { f64, i32 } = this.arena;
+    this.records++;
+    i32[2 * o] = ids.length;
+    const sum = f64.subarray(o + 1, o + 4);
+    sum.fill(0);
+    const at = 2 * (o + LREC_HEAD);
+    for (let k = 0; k < ids.length; k++) {
+      i32[at + k] = ids[k]!;
+      model.addRow(ids[k]!, 1, sum);
+    }
+    return o;
+  }
+
+  /** The known feature ids of the letter run `word` (its n-grams, then its word feature when `withWord`) into `ids`. */
+  private collect(word: string, withWord: boolean): void {
+    const { model, ids } = this;
     ids.length = 0;
     const L = word.length + 2;
     for (let j = 0; j < L; j++) {
@@ -312,18 +338,6 @@ export class LanguageIdentifier {
       const id = model.idOf(fnv(H_W, word));
       if (id >= 0) ids.push(id);
     }
-    const o = this.arena.alloc(LREC_HEAD + ((ids.length + 1) >> 1));
-    const { f64, i32 } = this.arena;
-    this.records++;
-    i32[2 * o] = ids.length;
-    const sum = f64.subarray(o + 1, o + 4);
-    sum.fill(0);
-    const at = 2 * (o + LREC_HEAD);
-    for (let k = 0; k < ids.length; k++) {
-      i32[at + k] = ids[k]!;
-      model.addRow(ids[k]!, 1, sum);
-    }
-    return o;
   }
 }
 

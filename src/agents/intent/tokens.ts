@@ -4,7 +4,10 @@
 // summed weight rows) are kept in their arenas. A known word then costs one table lookup for the whole agent instead
 // of a dozen hash computations, map and set lookups and weight-row reads spread over memory. Everything kept is a
 // pure function of the token (and of the model or catalogue it was computed for, which is checked), so results are
-// those of computing it afresh. Bounded: the table is emptied when full (CACHE_LIMITS).
+// those of computing it afresh. Bounded: the table is emptied when full (CACHE_LIMITS), only tokens of at most
+// MAX_CACHED_TOKEN characters are kept (a longer one gets a record of its own that nobody keeps, and the parts that
+// keep per-token data score it the plain way), and a kept token is a copy, never a slice of its message. Nothing
+// here refers to a model or a catalogue: those are identified by generation numbers.
 import { FNV_OFFSET, hashRange, TextIndex } from './hash.js';
 import { isDigits, isWordChar } from './text.js';
 
@@ -67,16 +70,32 @@ export class TokenInfo {
 
 /**
  * Sizes of the per-token caches: the token table (here) and the intent and language arenas (records per
- * generation). Only tests change them, to see the caches start over.
+ * generation, and bytes: an arena that passes `arenaBytes` starts over, small). Only tests change them, to see the
+ * caches start over.
  */
-export const CACHE_LIMITS = { tokens: 30_000, intentRecords: 30_000, languageRecords: 30_000 };
+export const CACHE_LIMITS = { tokens: 30_000, intentRecords: 30_000, languageRecords: 30_000, arenaBytes: 32 << 20 };
+/**
+ * Tokens longer than this are not kept (nor are their features, stems, concepts: the parts score a message with
+ * such a token the plain way), so that what the caches hold per entry is small and bounded.
+ */
+export const MAX_CACHED_TOKEN = 64;
+
 const table = new TextIndex<TokenInfo>(4096);
 
+/**
+ * A copy of `s` that does not share memory with another string: V8 makes a slice of 13+ characters a view of its
+ * parent (the whole message), which a cache key would then keep alive.
+ */
+export function ownString(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
 function intern(s: string, start: number, end: number, h: number): TokenInfo {
+  if (end - start > MAX_CACHED_TOKEN) return new TokenInfo(s.slice(start, end)); // (kept by nobody)
   let info = table.get(s, start, end, h);
   if (info === undefined) {
     if (table.size >= CACHE_LIMITS.tokens) table.clear();
-    info = new TokenInfo(start === 0 && end === s.length ? s : s.slice(start, end));
+    info = new TokenInfo(ownString(start === 0 && end === s.length ? s : s.slice(start, end)));
     table.set(h, info);
   }
   return info;
@@ -122,6 +141,12 @@ export function tokenizeInfos(normalized: string, tokens: string[], infos: Token
     tokens.push(info.text);
     infos.push(info);
   }
+}
+
+/** True when one of the tokens is longer than MAX_CACHED_TOKEN (its record is not shared: score it the plain way). */
+export function hasLongToken(tokens: readonly string[]): boolean {
+  for (let i = 0; i < tokens.length; i++) if (tokens[i]!.length > MAX_CACHED_TOKEN) return true;
+  return false;
 }
 
 let ownerGen = 0;

@@ -11,7 +11,7 @@ import { INTENTS } from '../../../src/agents/runtime/contracts.js';
 import { matchConcepts, matchConceptsFrom, phraseCodes, restWord } from '../../../src/agents/intent/lexicon.js';
 import { analyzeSentiment } from '../../../src/agents/intent/sentiment.js';
 import { normalize, normalizeSlow, tokenize } from '../../../src/agents/intent/text.js';
-import { CACHE_LIMITS, tokenInfos } from '../../../src/agents/intent/tokens.js';
+import { CACHE_LIMITS, MAX_CACHED_TOKEN, tokenInfo, tokenInfos } from '../../../src/agents/intent/tokens.js';
 import { LANGUAGES, type Language } from '../../../src/agents/runtime/contracts.js';
 import { demoProducts, devSet } from './helpers.js';
 
@@ -44,6 +44,10 @@ const EXTRA = [
   'ordre #1234 rma 5678 ord-9012',
   '\u212Aettle KELVIN \u212A', // Kelvin sign: not ASCII, but its lowercase form is
   'İstanbul ǅemal',
+  // Tokens longer than the caches keep (scored the plain way), ASCII and not, between ordinary ones.
+  `refund my ${'a'.repeat(MAX_CACHED_TOKEN + 1)} grinder please`,
+  `remboursement ${'é'.repeat(MAX_CACHED_TOKEN + 6)} merci`,
+  `${'b'.repeat(MAX_CACHED_TOKEN)} ${'c'.repeat(MAX_CACHED_TOKEN + 1)}1 où est ma commande`,
 ];
 
 function texts(): string[] {
@@ -75,7 +79,7 @@ describe('intent model fast path', () => {
 
   it('stays right after its caches fill up and start over', () => {
     const saved = { ...CACHE_LIMITS };
-    Object.assign(CACHE_LIMITS, { tokens: 300, intentRecords: 500, languageRecords: 400 });
+    Object.assign(CACHE_LIMITS, { tokens: 300, intentRecords: 500, languageRecords: 400, arenaBytes: 96 << 10 });
     try {
       let seed = 7;
       const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
@@ -128,6 +132,30 @@ describe('per-token facts', () => {
         expect(extractEntities(text, lang, ctx, normalize(text), tokens, infos), text).toEqual(extractEntities(text, lang, ctx));
       }
     }
+  });
+
+  it('token records keep no reference to a catalogue index, and follow a refreshed one', () => {
+    const first = indexProducts(demoProducts());
+    const refreshed = demoProducts().map((p, i) => (i % 2 ? { ...p, title: `${p.title} Deluxe` } : p)).slice(1);
+    const second = indexProducts(refreshed);
+    const sample = texts().filter((_, i) => i % 4 === 0);
+    for (const index of [first, second, first]) {
+      const ctx = { products: index };
+      for (const text of sample) {
+        const tokens = tokenize(normalize(text));
+        const infos = tokenInfos(tokens, []);
+        expect(extractEntities(text, 'en', ctx, normalize(text), tokens, infos), text).toEqual(extractEntities(text, 'en', ctx));
+        for (const info of infos) for (const v of Object.values(info)) expect(v === first || v === second, text).toBe(false);
+      }
+    }
+  });
+
+  it('long tokens get records of their own, kept by nobody', () => {
+    const short = 'x'.repeat(MAX_CACHED_TOKEN);
+    const long = 'x'.repeat(MAX_CACHED_TOKEN + 1);
+    expect(tokenInfo(short)).toBe(tokenInfo(short));
+    expect(tokenInfo(long)).not.toBe(tokenInfo(long));
+    expect(tokenInfo(long).text).toBe(long);
   });
 
   it('a token named like an Object.prototype member is an ordinary word', () => {
