@@ -357,65 +357,32 @@ export class Occurrences {
   /** One occurrence of `id` with value `v`. */
   add(id: number, v: number): void {
     if ((this.n + 1) * 2 > this.table.length >> 2 || this.n === this.ids.length) this.reserve(1);
-    const t = this.table;
-    const mask = (t.length >> 2) - 1;
-    const gen = this.gen;
-    let s = Math.imul(id, 0x9e3779b1) >>> this.shift;
-    for (;;) {
-      const b = s << 2;
-      if (t[b] !== gen) {
-        const n = this.n++;
-        t[b] = gen;
-        t[b + 1] = id;
-        t[b + 2] = n;
-        this.ids[n] = id;
-        this.cnt[n] = v;
-        this.sum[n] = v;
-        return;
-      }
-      if (t[b + 1] === id) {
-        const p = t[b + 2]!;
-        this.cnt[p]! += v; // float32 running count, as vectorize() keeps it
-        this.sum[p]! += v;
-        return;
-      }
-      s = (s + 1) & mask;
-    }
+    this.put(id, v);
   }
 
   /** `count` occurrences: ids src[at .. at+count), the first `nW` with value vW, the others vC. */
   addRun(src: Int32Array, at: number, count: number, nW: number, vW: number, vC: number): void {
     if ((this.n + count) * 2 > this.table.length >> 2 || this.n + count > this.ids.length) this.reserve(count);
+    for (let k = 0; k < count; k++) this.put(src[at + k]!, k < nW ? vW : vC);
+  }
+
+  /** One occurrence (room reserved). */
+  private put(id: number, v: number): void {
     const t = this.table;
-    const mask = (t.length >> 2) - 1;
-    const { gen, shift, ids, cnt, sum } = this;
-    let n = this.n;
-    for (let k = 0; k < count; k++) {
-      const id = src[at + k]!;
-      const v = k < nW ? vW : vC;
-      let s = Math.imul(id, 0x9e3779b1) >>> shift;
-      for (;;) {
-        const b = s << 2;
-        if (t[b] !== gen) {
-          t[b] = gen;
-          t[b + 1] = id;
-          t[b + 2] = n;
-          ids[n] = id;
-          cnt[n] = v;
-          sum[n] = v;
-          n++;
-          break;
-        }
-        if (t[b + 1] === id) {
-          const p = t[b + 2]!;
-          cnt[p]! += v;
-          sum[p]! += v;
-          break;
-        }
-        s = (s + 1) & mask;
-      }
+    const b = probe(t, this.gen, id, this.shift);
+    if (t[b] !== this.gen) {
+      const n = this.n++;
+      t[b] = this.gen;
+      t[b + 1] = id;
+      t[b + 2] = n;
+      this.ids[n] = id;
+      this.cnt[n] = v;
+      this.sum[n] = v;
+    } else {
+      const p = t[b + 2]!;
+      this.cnt[p]! += v; // float32 running count, as vectorize() keeps it
+      this.sum[p]! += v;
     }
-    this.n = n;
   }
 
   /** Room for `more` new entries (a larger table keeps the entries so far). */
@@ -475,59 +442,29 @@ export class CountSet {
 
   add(id: number): void {
     if ((this.n + 1) * 2 > this.table.length >> 2) this.grow(this.n + 1);
-    const t = this.table;
-    const mask = (t.length >> 2) - 1;
-    let s = Math.imul(id, 0x9e3779b1) >>> this.shift;
-    for (;;) {
-      const b = s << 2;
-      if (t[b] !== this.gen) {
-        t[b] = this.gen;
-        t[b + 1] = id;
-        t[b + 2] = 1;
-        this.n++;
-        this.sumSq += 1;
-        return;
-      }
-      if (t[b + 1] === id) {
-        this.sumSq += 2 * t[b + 2]! + 1; // (c + 1)² - c²
-        t[b + 2]!++;
-        return;
-      }
-      s = (s + 1) & mask;
-    }
+    this.put(id);
   }
 
   /** ids src[at .. at+count), one occurrence each. */
   addRun(src: Int32Array, at: number, count: number): void {
     if ((this.n + count) * 2 > this.table.length >> 2) this.grow(this.n + count);
+    for (let k = 0; k < count; k++) this.put(src[at + k]!);
+  }
+
+  /** One occurrence (room reserved). */
+  private put(id: number): void {
     const t = this.table;
-    const mask = (t.length >> 2) - 1;
-    const { gen, shift } = this;
-    let n = this.n;
-    let sumSq = this.sumSq;
-    for (let k = 0; k < count; k++) {
-      const id = src[at + k]!;
-      let s = Math.imul(id, 0x9e3779b1) >>> shift;
-      for (;;) {
-        const b = s << 2;
-        if (t[b] !== gen) {
-          t[b] = gen;
-          t[b + 1] = id;
-          t[b + 2] = 1;
-          n++;
-          sumSq += 1;
-          break;
-        }
-        if (t[b + 1] === id) {
-          sumSq += 2 * t[b + 2]! + 1;
-          t[b + 2]!++;
-          break;
-        }
-        s = (s + 1) & mask;
-      }
+    const b = probe(t, this.gen, id, this.shift);
+    if (t[b] !== this.gen) {
+      t[b] = this.gen;
+      t[b + 1] = id;
+      t[b + 2] = 1;
+      this.n++;
+      this.sumSq += 1;
+    } else {
+      this.sumSq += 2 * t[b + 2]! + 1; // (c + 1)² - c²
+      t[b + 2]!++;
     }
-    this.n = n;
-    this.sumSq = sumSq;
   }
 
   private grow(need: number): void {
@@ -548,5 +485,20 @@ export class CountSet {
       t[(s << 2) + 1] = old[b + 1]!;
       t[(s << 2) + 2] = old[b + 2]!;
     }
+  }
+}
+
+/**
+ * The probe shared by Occurrences and CountSet: in a table of 4-int slots [generation, id, ...] (a power-of-two
+ * number of slots, 2^(32 - shift)), where an entry of the current generation `gen` is live, the index of the slot
+ * that holds `id`, else of the free slot where it goes (t[b] !== gen).
+ */
+function probe(t: Int32Array, gen: number, id: number, shift: number): number {
+  const mask = (t.length >> 2) - 1;
+  let s = Math.imul(id, 0x9e3779b1) >>> shift;
+  for (;;) {
+    const b = s << 2;
+    if (t[b] !== gen || t[b + 1] === id) return b;
+    s = (s + 1) & mask;
   }
 }
