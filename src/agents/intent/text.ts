@@ -131,15 +131,15 @@ export interface TextFacts {
   flags: number;
 }
 
-const facts: TextFacts = { letters: 0, digits: 0, bangs: 0, asciiLetters: 0, asciiUpper: 0, flags: 0 };
+let facts: Readonly<TextFacts> | undefined;
 let factsOf: string | undefined;
 
 /**
  * The character facts of `text`. The agent's parts all ask about the same message in turn, so the last answer is
- * kept (the object is reused: read it before asking about another text).
+ * kept and returned again for the same text; each new text gets a new object (never changed afterwards).
  */
-export function textFacts(text: string): TextFacts {
-  if (text === factsOf) return facts;
+export function textFacts(text: string): Readonly<TextFacts> {
+  if (text === factsOf && facts !== undefined) return facts;
   let letters = 0;
   let digits = 0;
   let bangs = 0;
@@ -174,12 +174,7 @@ export function textFacts(text: string): TextFacts {
       else if (code === 0x20ac || code === 0xa3) flags |= HAS_CURRENCY;
     }
   }
-  facts.letters = letters;
-  facts.digits = digits;
-  facts.bangs = bangs;
-  facts.asciiLetters = asciiLetters;
-  facts.asciiUpper = asciiUpper;
-  facts.flags = flags;
+  facts = { letters, digits, bangs, asciiLetters, asciiUpper, flags };
   factsOf = text;
   return facts;
 }
