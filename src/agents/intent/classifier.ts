@@ -8,10 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { INTENTS, LANGUAGES, type Intent, type Language } from '../runtime/contracts.js';
 import { withTypos } from './augment.js';
 import { flatten, SUPPLEMENT, TRAIN, type Utterance } from './corpus.js';
-import { DEFAULT_FEATURES, extractFeatures, type FeatureOptions } from './features.js';
+import { DEFAULT_FEATURES, extractFeatures, IntentScorer, type FeatureOptions } from './features.js';
 import { LanguageIdentifier } from './language.js';
 import { FeatureBuffer } from './hash.js';
 import { LinearModel, type LinearModelJSON, type LinearTrainOptions } from './linear.js';
+import { normalize, tokenize } from './text.js';
+import type { TokenInfo } from './tokens.js';
 
 export const MODEL_FORMAT = 'mac-intent-model';
 export const MODEL_VERSION = 1;
@@ -69,6 +71,7 @@ export class IntentClassifier {
   private readonly probs: Float64Array;
   private readonly classIntents: Intent[];
   private readonly buf = new FeatureBuffer();
+  private readonly scorer: IntentScorer;
 
   constructor(
     readonly model: LinearModel,
@@ -79,14 +82,16 @@ export class IntentClassifier {
     if (unknown.length) throw new Error(`intent model has unknown labels: ${unknown.join(', ')}`);
     this.classIntents = model.classes as Intent[];
     this.probs = new Float64Array(model.classes.length);
+    this.scorer = new IntentScorer(model, features);
   }
 
   /**
-   * Top intent, its probability and the next two. `language` selects the stemmer; `norm`/`tokens` may be passed
-   * when the caller already has them.
+   * Top intent, its probability and the next two. `language` selects the stemmer; `norm`/`tokens`/`infos` (token
+   * records, tokens.ts) may be passed when the caller already has them. Scored by IntentScorer (features.ts), which
+   * gives the probabilities of scores() to ~1e-15.
    */
-  classify(text: string, language: Language, norm?: string, tokens?: readonly string[]): IntentScores {
-    const p = this.model.score(extractFeatures(text, language, this.features, this.buf, norm, tokens), this.probs);
+  classify(text: string, language: Language, norm: string = normalize(text), tokens: readonly string[] = tokenize(norm), infos?: readonly TokenInfo[]): IntentScores {
+    const p = this.scorer.score(text, language, norm, tokens, this.probs, infos);
     // Top three by a single pass (22 classes).
     let a = -1;
     let b = -1;

@@ -4,7 +4,8 @@
 import { createRequire } from 'node:module';
 import type { CountryCode, findPhoneNumbersInText as FindPhones } from 'libphonenumber-js';
 import type { Entities, Language, Product } from '../runtime/contracts.js';
-import { normalize, tokenize } from './text.js';
+import { HAS_AT, normalize, textFacts, tokenize } from './text.js';
+import { newOwnerGeneration, tokenInfo, type TokenInfo } from './tokens.js';
 
 let findPhones: typeof FindPhones | undefined;
 function phoneFinder(): typeof FindPhones {
@@ -39,7 +40,6 @@ const NOT_ORDER_BEFORE = /(?:ticket|case|caso|dossier|billet|rma|apt|apartment|a
 // ---- emails, phones, amounts -----------------------------------------------------------------------------------
 
 const EMAIL = /[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/gi;
-const DIGIT = /\d/g;
 // A 7-digit national number right after a phone word: "phone number to 555-0142", "tel: 555 0142".
 const LOCAL_PHONE = /\b(?:phone|tel|telephone|telefono|cel|celular|cell|mobile|movil|portable|numero de (?:telephone|telefono|tel|cel))\b[^\d]{0,25}(\d{3}[-. ]?\d{4})(?![-. ]?\d)/g;
 
@@ -93,6 +93,9 @@ const PRODUCT_WORDS: Record<string, string[]> = {
   filets: ['mesh'], malla: ['mesh'], papier: ['paper'], papel: ['paper'], espresso: ['espresso'], expresso: ['espresso'], cafeteras: ['machine'],
 };
 
+// Own entries only: a plain-object lookup would also find "constructor" on Object.prototype.
+const PRODUCT_WORD_MAP = new Map<string, string[]>(Object.entries(PRODUCT_WORDS));
+
 /** Title words too generic to name a product on their own ("coffee", "home", the shop's name). */
 const GENERIC_WORDS = new Set([
   'coffee', 'cafe', 'tea', 'home', 'set', 'pack', 'bag', 'kit', 'roll', 'care', 'part', 'replacement', 'glass', 'black', 'white',
@@ -105,6 +108,34 @@ interface ProductIndex {
   byTitle: Map<string, number[]>;
   /** token -> product indices whose tags contain it */
   byTag: Map<string, number[]>;
+  /**
+   * This index's generation (a fresh number per index): token records remember which index their product word
+   * numbers are for by this number, so that they keep no reference to a catalogue that has been replaced.
+   */
+  gen: number;
+  /** Title words that are not GENERIC_WORDS: a message without one of them names no product. */
+  specific: Set<string>;
+  /** The title and tag words, numbered; by number: the products with it in their title, in their tags, generic. */
+  words: Map<string, number>;
+  titleOf: number[][];
+  tagOf: number[][];
+  generic: Uint8Array;
+  /**
+   * matchProducts' scratch. Per product: generation stamp, whether a specific title word was met, and the title
+   * and tag words met (word numbers, in slices of titleWords/tagWords of the product's capacity, with counts).
+   */
+  scratch: {
+    gen: number;
+    stamp: Int32Array;
+    specific: Uint8Array;
+    hits: Int32Array;
+    titleAt: Int32Array;
+    titleCount: Int32Array;
+    titleWords: Int32Array;
+    tagAt: Int32Array;
+    tagCount: Int32Array;
+    tagWords: Int32Array;
+  };
 }
 
 function singular(tok: string): string {
@@ -132,14 +163,75 @@ export function indexProducts(products: readonly Product[]): ProductIndex {
     // Tags describe the product ("manual", "burr", "gooseneck"): they break ties, they never name it alone.
     for (const tag of p.tags) for (const tok of productTokens(tag)) add(byTag, tok, i);
   });
-  return { titles, byTitle, byTag };
+  const specific = new Set<string>();
+  for (const tok of byTitle.keys()) if (!GENERIC_WORDS.has(tok)) specific.add(tok);
+  const words = new Map<string, number>();
+  for (const w of [...byTitle.keys(), ...byTag.keys()]) if (!words.has(w)) words.set(w, words.size);
+  const titleOf: number[][] = [];
+  const tagOf: number[][] = [];
+  const generic = new Uint8Array(words.size);
+  for (const [w, k] of words) {
+    titleOf[k] = byTitle.get(w) ?? [];
+    tagOf[k] = byTag.get(w) ?? [];
+    generic[k] = GENERIC_WORDS.has(w) ? 1 : 0;
+  }
+  // Room per product for each distinct title (tag) word that can be met.
+  const n = titles.length;
+  const titleAt = new Int32Array(n + 1);
+  const tagAt = new Int32Array(n + 1);
+  for (const list of titleOf) for (const i of list) titleAt[i + 1]!++;
+  for (const list of tagOf) for (const i of list) tagAt[i + 1]!++;
+  for (let i = 0; i < n; i++) {
+    titleAt[i + 1]! += titleAt[i]!;
+    tagAt[i + 1]! += tagAt[i]!;
+  }
+  const scratch = {
+    gen: 0,
+    stamp: new Int32Array(n),
+    specific: new Uint8Array(n),
+    hits: new Int32Array(n),
+    titleAt,
+    titleCount: new Int32Array(n),
+    titleWords: new Int32Array(titleAt[n]!),
+    tagAt,
+    tagCount: new Int32Array(n),
+    tagWords: new Int32Array(tagAt[n]!),
+  };
+  return { titles, byTitle, byTag, gen: newOwnerGeneration(), specific, words, titleOf, tagOf, generic, scratch };
 }
 
-interface Hit {
-  title: Set<string>;
-  tags: Set<string>;
-  specific: boolean;
+/**
+ * The catalogue words a message token stands for: its singular, then the English words of a French or Spanish
+ * product noun (PRODUCT_WORDS, looked up as written, else as singular), except the singular itself.
+ */
+function lookupWords(raw: string): readonly string[] {
+  const tok = singular(raw);
+  const en = PRODUCT_WORD_MAP.get(raw) ?? PRODUCT_WORD_MAP.get(tok);
+  if (!en) return [tok];
+  const words = [tok];
+  for (const w of en) if (w !== tok) words.push(w);
+  return words;
 }
+
+function productWordsOf(info: TokenInfo): readonly string[] {
+  return (info.productWords ??= lookupWords(info.text));
+}
+
+/** The numbers (ProductIndex.words) of the token's catalogue words, computed once per token and index. */
+function productWordIds(index: ProductIndex, info: TokenInfo): Int32Array {
+  if (info.productGen !== index.gen) {
+    const ids: number[] = [];
+    for (const w of productWordsOf(info)) {
+      const k = index.words.get(w);
+      if (k !== undefined) ids.push(k);
+    }
+    info.productIds = ids.length ? Int32Array.from(ids) : NO_IDS;
+    info.specific = productWordsOf(info).some((x) => index.specific.has(x));
+    info.productGen = index.gen;
+  }
+  return info.productIds!;
+}
+const NO_IDS = new Int32Array(0);
 
 /**
  * Products named in the message (their titles, catalogue order). A product is named when the message shares a
@@ -147,42 +239,50 @@ interface Hit {
  * one is meant: "burr grinder" is the Burr Grinder, not the Hand Grinder) or exactly the same words (ambiguous:
  * "the grinder" with two grinders in the catalogue names neither). Tag words break ties the same way.
  */
-export function matchProducts(index: ProductIndex, tokens: readonly string[]): string[] {
+export function matchProducts(index: ProductIndex, tokens: readonly string[], infos?: readonly TokenInfo[]): string[] {
   if (index.titles.length === 0) return [];
-  const hits = new Map<number, Hit>();
-  const hit = (i: number): Hit => {
-    let h = hits.get(i);
-    if (!h) hits.set(i, (h = { title: new Set(), tags: new Set(), specific: false }));
-    return h;
-  };
-  const visit = (tok: string) => {
-    const t = index.byTitle.get(tok);
-    if (t)
-      for (const i of t) {
-        const h = hit(i);
-        h.title.add(tok);
-        if (!GENERIC_WORDS.has(tok)) h.specific = true;
-      }
-    const g = index.byTag.get(tok);
-    if (g) for (const i of g) hit(i).tags.add(tok);
-  };
-  for (const raw of tokens) {
-    const tok = singular(raw);
-    visit(tok);
-    // Own keys only: a customer's word such as "constructor" must not find Object.prototype's.
-    const en = (Object.hasOwn(PRODUCT_WORDS, raw) ? PRODUCT_WORDS[raw] : undefined) ?? (Object.hasOwn(PRODUCT_WORDS, tok) ? PRODUCT_WORDS[tok] : undefined);
-    if (en) for (const w of en) if (w !== tok) visit(w);
+  const n = tokens.length;
+  // Only a product sharing a specific (non-generic) title word with the message can be named: most messages
+  // share none, and stop here.
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    const info = infos ? infos[i]! : tokenInfo(tokens[i]!);
+    productWordIds(index, info);
+    if (info.specific) any = true;
   }
-  const cands: [number, Hit][] = [];
-  for (const [i, h] of hits) if (h.specific) cands.push([i, h]);
+  if (!any) return [];
+  const sc = index.scratch;
+  if (++sc.gen >= 0x3fffffff) {
+    sc.gen = 1;
+    sc.stamp.fill(0);
+  }
+  let nHits = 0;
+  for (let i = 0; i < n; i++) {
+    const ids = productWordIds(index, infos ? infos[i]! : tokenInfo(tokens[i]!));
+    for (let k = 0; k < ids.length; k++) {
+      // The word's products: the title ones (a specific word makes them candidates), then the tag ones.
+      const w = ids[k]!;
+      for (const p of index.titleOf[w]!) {
+        if (sc.stamp[p] !== sc.gen) nHits = hitProduct(sc, p, nHits);
+        if (!has(sc.titleWords, sc.titleAt[p]!, sc.titleCount[p]!, w)) sc.titleWords[sc.titleAt[p]! + sc.titleCount[p]!++] = w;
+        if (!index.generic[w]) sc.specific[p] = 1;
+      }
+      for (const p of index.tagOf[w]!) {
+        if (sc.stamp[p] !== sc.gen) nHits = hitProduct(sc, p, nHits);
+        if (!has(sc.tagWords, sc.tagAt[p]!, sc.tagCount[p]!, w)) sc.tagWords[sc.tagAt[p]! + sc.tagCount[p]!++] = w;
+      }
+    }
+  }
+  const cands: number[] = [];
+  for (let h = 0; h < nHits; h++) if (sc.specific[sc.hits[h]!]) cands.push(sc.hits[h]!);
   const keep: number[] = [];
-  for (const [i, a] of cands) {
+  for (const i of cands) {
     let drop = false;
-    for (const [j, b] of cands) {
+    for (const j of cands) {
       if (i === j) continue;
-      const cmp = compareSets(a.title, b.title);
+      const cmp = compareSets(sc.titleWords, sc.titleAt[i]!, sc.titleCount[i]!, sc.titleAt[j]!, sc.titleCount[j]!);
       if (cmp === 'sub') drop = true;
-      else if (cmp === 'equal' && compareSets(a.tags, b.tags) !== 'super') drop = true;
+      else if (cmp === 'equal' && compareSets(sc.tagWords, sc.tagAt[i]!, sc.tagCount[i]!, sc.tagAt[j]!, sc.tagCount[j]!) !== 'super') drop = true;
       if (drop) break;
     }
     if (!drop) keep.push(i);
@@ -191,12 +291,29 @@ export function matchProducts(index: ProductIndex, tokens: readonly string[]): s
   return keep.map((i) => index.titles[i]!);
 }
 
-/** 'sub': a is a strict subset of b; 'super': strict superset; 'equal'; 'other'. */
-function compareSets(a: Set<string>, b: Set<string>): 'sub' | 'super' | 'equal' | 'other' {
+function hitProduct(sc: ProductIndex['scratch'], p: number, nHits: number): number {
+  sc.stamp[p] = sc.gen;
+  sc.titleCount[p] = 0;
+  sc.tagCount[p] = 0;
+  sc.specific[p] = 0;
+  sc.hits[nHits] = p;
+  return nHits + 1;
+}
+
+function has(a: Int32Array, at: number, count: number, v: number): boolean {
+  for (let k = at; k < at + count; k++) if (a[k] === v) return true;
+  return false;
+}
+
+/**
+ * Sets as slices of `a` (no repeats): 'sub': a[ai..] is a strict subset of a[bi..]; 'super': strict superset;
+ * 'equal'; 'other'.
+ */
+function compareSets(a: Int32Array, ai: number, an: number, bi: number, bn: number): 'sub' | 'super' | 'equal' | 'other' {
   let aInB = true;
-  for (const x of a) if (!b.has(x)) aInB = false;
+  for (let k = ai; k < ai + an; k++) if (!has(a, bi, bn, a[k]!)) aInB = false;
   let bInA = true;
-  for (const x of b) if (!a.has(x)) bInA = false;
+  for (let k = bi; k < bi + bn; k++) if (!has(a, ai, an, a[k]!)) bInA = false;
   if (aInB && bInA) return 'equal';
   if (aInB) return 'sub';
   if (bInA) return 'super';
@@ -206,6 +323,21 @@ function compareSets(a: Set<string>, b: Set<string>): 'sub' | 'super' | 'equal' 
 // ---- extraction ----------------------------------------------------------------------------------------------------
 
 const PHONE_COUNTRIES: Record<Language, CountryCode[]> = { en: ['US'], fr: ['FR', 'CA'], es: ['MX', 'ES'] };
+
+/**
+ * The matches of global regex `re` in `s`, as s.matchAll(re) yields them but without the copy of the RegExp that
+ * matchAll makes on every call (none of the patterns here matches the empty string).
+ */
+function allMatches(re: RegExp, s: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+    out.push(m);
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  re.lastIndex = 0;
+  return out;
+}
 
 function pushUnique<T>(list: T[], v: T): void {
   if (!list.includes(v)) list.push(v);
@@ -230,18 +362,24 @@ export function extractEntities(
   ctx: EntityContext,
   norm: string = normalize(text),
   tokens: readonly string[] = tokenize(norm),
+  infos?: readonly TokenInfo[],
 ): Entities {
-  const entities: Entities = { orderNumbers: [], emails: [], phones: [], amounts: [], products: [] };
+  // (Arrays made one by one: a literal holding array literals is copied by a slow runtime path on every call.)
+  const orderNumbers: string[] = [];
+  const emails: string[] = [];
+  const phones: string[] = [];
+  const amounts: number[] = [];
+  const entities: Entities = { orderNumbers, emails, phones, amounts, products: [] };
   const taken: [number, number][] = []; // spans (in `text`) already used by emails and phones
 
-  if (text.includes('@')) {
-    for (const m of text.matchAll(EMAIL)) {
+  const { flags, digits } = textFacts(text);
+  if (flags & HAS_AT) {
+    for (const m of allMatches(EMAIL, text)) {
       pushUnique(entities.emails, m[0].toLowerCase());
       taken.push([m.index, m.index + m[0].length]);
     }
   }
 
-  const digits = text.match(DIGIT)?.length ?? 0;
   if (digits >= 8) {
     const countries = [...PHONE_COUNTRIES[language], ...(['US', 'FR', 'MX', 'ES'] as CountryCode[]).filter((c) => !PHONE_COUNTRIES[language].includes(c))];
     for (const country of countries) {
@@ -256,7 +394,7 @@ export function extractEntities(
   }
   if (digits >= 7) {
     // Same length as `text` apart from rare characters whose lowercase form is longer; spans are only a guard.
-    for (const m of norm.matchAll(LOCAL_PHONE)) {
+    for (const m of allMatches(LOCAL_PHONE, norm)) {
       const d = m[1]!.replace(/\D/g, '');
       const start = m.index + m[0].length - m[1]!.length;
       if (overlaps(taken, start, start + m[1]!.length)) continue;
@@ -270,7 +408,7 @@ export function extractEntities(
       if (overlaps(taken, start, start + num.length)) return;
       pushUnique(entities.orderNumbers, num.replace(/^0+(?=\d{4})/, ''));
     };
-    for (const m of text.matchAll(ORDER_PREFIXED)) {
+    for (const m of allMatches(ORDER_PREFIXED, text)) {
       const num = m[1]!;
       const start = m.index + m[0].length - num.length;
       const before = normalize(text.slice(Math.max(0, m.index - 14), m.index + 1));
@@ -278,7 +416,7 @@ export function extractEntities(
       addOrder(num, start);
     }
     for (const re of [ORDER_ANCHORED, ORDER_NUMBER_OF]) {
-      for (const m of norm.matchAll(re)) {
+      for (const m of allMatches(re, norm)) {
         const num = m[1]!;
         addOrder(num, m.index + m[0].length - num.length);
       }
@@ -289,7 +427,7 @@ export function extractEntities(
     // On the normalised text: "dólares" -> "dolares", "USD" -> "usd"; same offsets as `text` in practice.
     const amountSpans: [number, number][] = [];
     for (const re of [AMOUNT_BEFORE, AMOUNT_AFTER]) {
-      for (const m of norm.matchAll(re)) {
+      for (const m of allMatches(re, norm)) {
         const start = m.index;
         const end = start + m[0].length;
         if (overlaps(amountSpans, start, end) || overlaps(taken, start, end)) continue;
@@ -301,7 +439,7 @@ export function extractEntities(
     }
   }
 
-  entities.products = matchProducts(ctx.products, tokens);
+  entities.products = matchProducts(ctx.products, tokens, infos);
   return entities;
 }
 

@@ -96,3 +96,141 @@ function mix(h: number): number {
   h ^= h >>> 16;
   return h;
 }
+
+/**
+ * A growable flat store of variable-length records mixing doubles and int32s (two views of one buffer): what the
+ * per-word caches keep, adjacent in memory rather than spread over many small objects. Offsets count doubles;
+ * int32 j of a record at offset o is i32[2 * o + j].
+ */
+export class Arena {
+  f64: Float64Array;
+  i32: Int32Array;
+  top = 0;
+  private readonly initial: number;
+
+  constructor(doubles = 1 << 15) {
+    this.initial = doubles;
+    const buf = new ArrayBuffer(doubles * 8);
+    this.f64 = new Float64Array(buf);
+    this.i32 = new Int32Array(buf);
+  }
+
+  /**
+   * Whether the records pass 3/4 of `budget` bytes: the owner then clears the arena before its next message, so that
+   * the buffer (which doubles when full) stays within `budget` unless one message alone needs more than a quarter.
+   */
+  over(budget: number): boolean {
+    return this.top * 8 > budget * 0.75;
+  }
+
+  /** Offset of `doubles` fresh (zeroed or reused) doubles. */
+  alloc(doubles: number): number {
+    if (this.top + doubles > this.f64.length) {
+      const buf = new ArrayBuffer(Math.max(this.f64.length * 2, this.top + doubles) * 8);
+      const f64 = new Float64Array(buf);
+      f64.set(this.f64.subarray(0, this.top));
+      this.f64 = f64;
+      this.i32 = new Int32Array(buf);
+    }
+    const o = this.top;
+    this.top += doubles;
+    return o;
+  }
+
+  /** Forgets every record; a buffer that grew beyond the initial size is given back (a fresh small one). */
+  clear(): void {
+    this.top = 0;
+    if (this.f64.length > this.initial) {
+      const buf = new ArrayBuffer(this.initial * 8);
+      this.f64 = new Float64Array(buf);
+      this.i32 = new Int32Array(buf);
+    }
+  }
+}
+
+/**
+ * Open-addressing map from strings to values that carry their key as `text`, looked up by a range of a larger string
+ * (no substring needed) and its FNV-1a hash (hashRange). Each slot keeps the key's hash and length next to its entry
+ * number, so a lookup reads one slot and, on a match of both, the value and its text. No deletion; clear() empties
+ * it.
+ */
+export class TextIndex<V extends { readonly text: string }> {
+  private table: Int32Array; // [hash, entry, length of the text] per slot; entry -1 = empty
+  private mask: number;
+  private vals: V[] = [];
+
+  constructor(capacity = 1024) {
+    let cap = 16;
+    while (cap < capacity * 2) cap *= 2;
+    this.table = TextIndex.emptyTable(cap);
+    this.mask = cap - 1;
+  }
+
+  private static emptyTable(cap: number): Int32Array {
+    const t = new Int32Array(cap * 3);
+    for (let i = 1; i < t.length; i += 3) t[i] = -1;
+    return t;
+  }
+
+  get size(): number {
+    return this.vals.length;
+  }
+
+  /** The value whose text is s.slice(start, end), whose hashRange is `h`. */
+  get(s: string, start: number, end: number, h: number): V | undefined {
+    const t = this.table;
+    const len = end - start;
+    let slot = mix(h) & this.mask;
+    for (;;) {
+      const b = 3 * slot;
+      const e = t[b + 1]!;
+      if (e === -1) return undefined;
+      // (The length is kept here and startsWith called through a constant: property loads on strings of the many
+      // kinds V8 has would go through its slow generic lookup.)
+      if (t[b] === h && t[b + 2] === len) {
+        const v = this.vals[e]!;
+        if (startsWith.call(s, v.text, start)) return v;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** Adds `value` (its text absent; `h` = hashRange(value.text, 0, value.text.length)). */
+  set(h: number, value: V): void {
+    if ((this.vals.length + 1) * 2 > this.mask + 1) this.grow();
+    const e = this.vals.length;
+    this.vals.push(value);
+    this.place(h, e, value.text.length);
+  }
+
+  clear(): void {
+    this.vals = [];
+    for (let i = 1; i < this.table.length; i += 3) this.table[i] = -1;
+  }
+
+  private place(h: number, e: number, len: number): void {
+    const t = this.table;
+    let slot = mix(h) & this.mask;
+    while (t[3 * slot + 1] !== -1) slot = (slot + 1) & this.mask;
+    t[3 * slot] = h;
+    t[3 * slot + 1] = e;
+    t[3 * slot + 2] = len;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    const cap = (this.mask + 1) * 2;
+    this.table = TextIndex.emptyTable(cap);
+    this.mask = cap - 1;
+    for (let s = 0; s < old.length; s += 3) if (old[s + 1] !== -1) this.place(old[s]!, old[s + 1]!, old[s + 2]!);
+  }
+}
+
+const startsWith = String.prototype.startsWith;
+
+/** FNV-1a hash of s.slice(start, end). */
+export function hashRange(s: string, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}

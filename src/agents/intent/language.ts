@@ -10,9 +10,10 @@
 // else English).
 import { francAll } from 'franc-min';
 import type { Language } from '../runtime/contracts.js';
-import { FeatureBuffer, fnv, fnvChar, hashString } from './hash.js';
-import { LinearModel, type LinearModelJSON } from './linear.js';
-import { normalize, tokenize } from './text.js';
+import { Arena, FeatureBuffer, fnv, fnvChar, FNV_OFFSET, hashString, TextIndex } from './hash.js';
+import { CountSet, LinearModel, type LinearModelJSON } from './linear.js';
+import { HAS_APOSTROPHE, HAS_INVERTED, HAS_NON_ASCII, normalize, textFacts, tokenize } from './text.js';
+import { CACHE_LIMITS, hasLongToken, MAX_CACHED_TOKEN, newOwnerGeneration, ownString, TokenInfo, tokenInfos } from './tokens.js';
 
 export const LANGS: readonly Language[] = ['en', 'fr', 'es'];
 const FRANC_CODES: Record<string, Language> = { eng: 'en', fra: 'fr', spa: 'es' };
@@ -99,15 +100,40 @@ export function languageFeatures(text: string, buf: FeatureBuffer = new FeatureB
   return buf;
 }
 
+// Arena record of a word's language features, at offset o (in doubles; see Arena): i32[2o] number of known
+// feature ids, f64[o+1 .. o+4) Σ weight rows, then the ids as int32.
+const LREC_HEAD = 4;
+const MAX_MESSAGE_CHARS = 8192;
+
 export class LanguageIdentifier {
   private readonly probs: Float64Array;
   private readonly buf = new FeatureBuffer();
+  private gen = 0;
+  private readonly arena = new Arena(1 << 15);
+  private records = 0;
+  /**
+   * Letter runs that are not a whole token (accented words, letters next to digits), as records of their own with
+   * the arena offset in langSlot (the same class as the token records, so lookups stay monomorphic).
+   */
+  private readonly runs = new TextIndex<TokenInfo>(1024);
+  private readonly ids: number[] = [];
+  private infos: TokenInfo[] = [];
+  private readonly sInv: number;
+  private readonly sElision: number;
+  private readonly sNt: number;
+  private readonly counts = new CountSet();
+  private readonly acc = new Float64Array(3);
+
   constructor(
     private readonly model: LinearModel,
     private readonly options: LanguageOptions = DEFAULT_LANGUAGE_OPTIONS,
   ) {
     if (model.classes.join() !== LANGS.join()) throw new Error(`language model classes ${model.classes.join()} != ${LANGS.join()}`);
     this.probs = new Float64Array(LANGS.length);
+    this.sInv = model.idOf(S_INV);
+    this.sElision = model.idOf(S_ELISION);
+    this.sNt = model.idOf(S_NT);
+    this.reset();
   }
 
   static train(samples: readonly { text: string; language: Language }[], options?: LanguageOptions): LanguageIdentifier {
@@ -137,11 +163,16 @@ export class LanguageIdentifier {
     return Float64Array.from(this.model.score(languageFeatures(text, this.buf), this.probs));
   }
 
-  /** `tokens` = tokenize(normalize(text)) when the caller already has them. */
-  detect(text: string, fallback: Language = 'en', tokens?: readonly string[]): LanguageGuess {
-    const letters = countLetters(text);
+  /**
+   * `tokens` = tokenize(normalize(text)) and `infos` = tokenInfos(tokens) when the caller already has them, `lower`
+   * = text.toLowerCase().
+   */
+  detect(text: string, fallback: Language = 'en', tokens?: readonly string[], infos?: readonly TokenInfo[], lower?: string): LanguageGuess {
+    const { letters, flags } = textFacts(text);
     if (letters === 0) return { language: fallback, confidence: 0, source: 'default' };
-    const p = this.model.score(languageFeatures(text, this.buf, tokens), this.probs);
+    const low = lower ?? text.toLowerCase();
+    const toks = tokens ?? tokenize(normalize(text));
+    const p = this.score(text, low, toks, infos ?? tokenInfos(toks, this.infos), flags);
     let source: LanguageGuess['source'] = 'model';
     const top = Math.max(p[0]!, p[1]!, p[2]!);
     if (top < this.options.francBelow && letters >= this.options.francMinLetters && this.options.francWeight > 0) {
@@ -158,15 +189,156 @@ export class LanguageIdentifier {
     if (confidence < this.options.minConfidence) return { language: fallback, confidence, source: 'default' };
     return { language: LANGS[best]!, confidence, source };
   }
-}
 
-function countLetters(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i) | 32;
-    if ((c >= 97 && c <= 122) || (text.charCodeAt(i) >= 0xc0 && text.charCodeAt(i) <= 0x24f)) n++;
+  private reset(): void {
+    this.gen = newOwnerGeneration();
+    this.arena.clear();
+    this.records = 0;
+    this.runs.clear();
   }
-  return n;
+
+  /**
+   * model.score(languageFeatures(text)) without building the feature list: every word's n-gram ids and weight sum
+   * come from an arena record (made once per word). All feature values are 1, so merged counts and the norm are
+   * exact whatever the order; only the association of the weighted sum differs (~1e-15).
+   */
+  private score(text: string, lower: string, tokens: readonly string[], infos: readonly TokenInfo[], flags: number): Float64Array {
+    // Beyond this length (the agent never gets there) the message is scored the plain way: the records of one
+    // message must fit in one arena generation.
+    // So is a message with a token longer than MAX_CACHED_TOKEN (such a token has no shared record, and is not kept).
+    if (lower.length > MAX_MESSAGE_CHARS || hasLongToken(tokens)) return this.model.score(languageFeatures(text, this.buf, tokens), this.probs);
+    // A message makes at most one record per character (runs and tokens are 1+ characters, separated).
+    if (this.records + lower.length + 1 > CACHE_LIMITS.languageRecords || this.arena.over(CACHE_LIMITS.arenaBytes)) this.reset();
+    const acc = this.acc;
+    acc[0] = acc[1] = acc[2] = 0;
+    this.counts.reset();
+    if (!(flags & HAS_NON_ASCII)) {
+      // Pure ASCII: normalize() leaves the text as it is, so every letter run lies in one token; a token made
+      // only of letters is one run, and its record holds the run's n-grams and the token's word feature. (Other
+      // texts take the general path below, even the rare ones whose lowercase form is ASCII.)
+      for (let i = 0; i < infos.length; i++) {
+        const info = infos[i]!;
+        if (info.langGen !== this.gen) {
+          info.langGen = this.gen;
+          info.langW = -2;
+          info.langSlot = -1;
+        }
+        if (info.letters) {
+          if (info.langSlot < 0) info.langSlot = this.record(info.text, true);
+          this.add(info.langSlot, acc);
+        } else {
+          if (info.langW === -2) info.langW = this.model.idOf(fnv(H_W, info.text));
+          if (info.langW >= 0) this.addFeature(info.langW, acc);
+          if (!info.digits) this.addRuns(info.text, acc);
+        }
+      }
+    } else {
+      this.addRuns(lower, acc);
+      for (let i = 0; i < infos.length; i++) {
+        const info = infos[i]!;
+        if (info.langGen !== this.gen) {
+          info.langGen = this.gen;
+          info.langW = -2;
+          info.langSlot = -1;
+        }
+        if (info.langW === -2) info.langW = this.model.idOf(fnv(H_W, info.text));
+        if (info.langW >= 0) this.addFeature(info.langW, acc);
+      }
+    }
+    if (this.sInv >= 0 && flags & HAS_INVERTED) this.addFeature(this.sInv, acc);
+    if (flags & HAS_APOSTROPHE) {
+      if (this.sElision >= 0 && ELISION.test(text)) this.addFeature(this.sElision, acc);
+      if (this.sNt >= 0 && NT.test(text)) this.addFeature(this.sNt, acc);
+    }
+    return this.model.finishFrom(acc, this.counts.sumSq, this.probs);
+  }
+
+  private addFeature(id: number, acc: Float64Array): void {
+    this.counts.add(id);
+    this.model.addRow(id, 1, acc);
+  }
+
+  /** Feeds the letter runs of `s` (languageFeatures' words) to the model, making their records as needed. */
+  private addRuns(s: string, acc: Float64Array): void {
+    const n = s.length;
+    let i = 0;
+    while (i < n) {
+      let c = s.charCodeAt(i);
+      if (!isLetter(c)) {
+        i++;
+        continue;
+      }
+      let h = FNV_OFFSET;
+      let e = i;
+      while (e < n && isLetter((c = s.charCodeAt(e)))) {
+        h = Math.imul(h ^ c, 0x01000193);
+        e++;
+      }
+      if (e - i > MAX_CACHED_TOKEN) {
+        // Not kept (score() already takes the plain way for a long token; a long run without one is counted here).
+        this.collect(s.slice(i, e), false);
+        for (const id of this.ids) this.addFeature(id, acc);
+        i = e;
+        continue;
+      }
+      let run = this.runs.get(s, i, e, h);
+      if (run === undefined) {
+        run = new TokenInfo(ownString(i === 0 && e === n ? s : s.slice(i, e)));
+        run.langSlot = this.record(run.text, false);
+        this.runs.set(h, run);
+      }
+      this.add(run.langSlot, acc);
+      i = e;
+    }
+  }
+
+  private add(o: number, acc: Float64Array): void {
+    const { f64, i32 } = this.arena;
+    const n = i32[2 * o]!;
+    if (n === 0) return;
+    this.counts.addRun(i32, 2 * (o + LREC_HEAD), n);
+    acc[0]! += f64[o + 1]!;
+    acc[1]! += f64[o + 2]!;
+    acc[2]! += f64[o + 3]!;
+  }
+
+  /** A new arena record: the n-grams of the letter run `word`, plus its word feature when `withWord`. */
+  private record(word: string, withWord: boolean): number {
+    const { model, ids } = this;
+    this.collect(word, withWord);
+    const o = this.arena.alloc(LREC_HEAD + ((ids.length + 1) >> 1));
+    const { f64, i32 } = this.arena;
+    this.records++;
+    i32[2 * o] = ids.length;
+    const sum = f64.subarray(o + 1, o + 4);
+    sum.fill(0);
+    const at = 2 * (o + LREC_HEAD);
+    for (let k = 0; k < ids.length; k++) {
+      i32[at + k] = ids[k]!;
+      model.addRow(ids[k]!, 1, sum);
+    }
+    return o;
+  }
+
+  /** The known feature ids of the letter run `word` (its n-grams, then its word feature when `withWord`) into `ids`. */
+  private collect(word: string, withWord: boolean): void {
+    const { model, ids } = this;
+    ids.length = 0;
+    const L = word.length + 2;
+    for (let j = 0; j < L; j++) {
+      let h = H_C;
+      for (let k = j; k < L && k - j < 4; k++) {
+        h = fnvChar(h, k === 0 ? 60 : k === L - 1 ? 62 : word.charCodeAt(k - 1));
+        if (k === j && (k === 0 || k === L - 1)) continue;
+        const id = model.idOf(h);
+        if (id >= 0) ids.push(id);
+      }
+    }
+    if (withWord) {
+      const id = model.idOf(fnv(H_W, word));
+      if (id >= 0) ids.push(id);
+    }
+  }
 }
 
 /** franc-min's scores (best = 1, others relative) turned into a distribution over LANGS; null if it has no opinion. */

@@ -440,14 +440,27 @@ export interface CompiledLexicon {
   prefix3: Map<number, Phrase[]>;
   /** Prefix patterns shorter than 3 characters (checked against every token). */
   shortPrefix: Phrase[];
+  /** Every phrase, numbered (for the per-token candidate codes). */
+  phrases: Phrase[];
+  /** The exact words after a phrase's first, numbered (Phrase.rest[k].word). */
+  restWords: Map<string, number>;
+  /**
+   * The phrases again, flat (by phrase index): concept, where its rest starts in the part arrays and how many
+   * parts; per part its word number, or -1 for a prefix part (partPrefix then holds the prefix).
+   */
+  flat: { concept: Int32Array; restStart: Int32Array; restLength: Int32Array; partWord: Int32Array; partPrefix: string[] };
+  /** Scratch of matchConceptsFrom: a generation stamp per concept. */
+  seen: { stamp: Int32Array; gen: number };
 }
 
 interface Phrase {
   concept: number;
+  /** Position in CompiledLexicon.phrases. */
+  index: number;
   /** The first token's prefix when the pattern starts with a prefix ("refund*" -> "refund"), else "". */
   head: string;
-  /** Remaining tokens after the first one. */
-  rest: { s: string; prefix: boolean }[];
+  /** Remaining tokens after the first one; `word` numbers an exact one in CompiledLexicon.restWords (else -1). */
+  rest: { s: string; prefix: boolean; word: number }[];
 }
 
 function strip(s: string): string {
@@ -469,6 +482,8 @@ export function compileLexicon(concepts: Record<string, string[]> = CONCEPTS): C
   const exact = new Map<string, Phrase[]>();
   const prefix3 = new Map<number, Phrase[]>();
   const shortPrefix: Phrase[] = [];
+  const phrases: Phrase[] = [];
+  const restWords = new Map<string, number>();
   names.forEach((name, concept) => {
     const seen = new Set<string>();
     for (const raw of concepts[name] ?? []) {
@@ -479,16 +494,40 @@ export function compileLexicon(concepts: Record<string, string[]> = CONCEPTS): C
       const key = parts.join(' ');
       if (!parts.length || seen.has(key)) continue;
       seen.add(key);
-      const toks = parts.map((p) => ({ s: p.replace(/\*$/, ''), prefix: p.endsWith('*') }));
+      const toks = parts.map((p) => ({ s: p.replace(/\*$/, ''), prefix: p.endsWith('*'), word: -1 }));
       const [first, ...rest] = toks;
       if (!first || !first.s) continue;
-      const phrase: Phrase = { concept, head: first.prefix ? first.s : '', rest };
+      for (const part of rest) {
+        if (part.prefix) continue;
+        let w = restWords.get(part.s);
+        if (w === undefined) restWords.set(part.s, (w = restWords.size));
+        part.word = w;
+      }
+      const phrase: Phrase = { concept, index: phrases.length, head: first.prefix ? first.s : '', rest };
+      phrases.push(phrase);
       if (!first.prefix) push(exact, first.s, phrase);
       else if (first.s.length >= 3) push(prefix3, key3(first.s), phrase);
       else shortPrefix.push(phrase);
     }
   });
-  return { names, exact, prefix3, shortPrefix };
+  const partWord: number[] = [];
+  const partPrefix: string[] = [];
+  const restStart = new Int32Array(phrases.length);
+  for (const p of phrases) {
+    restStart[p.index] = partWord.length;
+    for (const part of p.rest) {
+      partWord.push(part.word);
+      partPrefix.push(part.prefix ? part.s : '');
+    }
+  }
+  const flat = {
+    concept: Int32Array.from(phrases, (p) => p.concept),
+    restStart,
+    restLength: Int32Array.from(phrases, (p) => p.rest.length),
+    partWord: Int32Array.from(partWord),
+    partPrefix,
+  };
+  return { names, exact, prefix3, shortPrefix, phrases, restWords, flat, seen: { stamp: new Int32Array(names.length), gen: 0 } };
 }
 
 function push<K>(map: Map<K, Phrase[]>, key: K, p: Phrase): void {
@@ -506,6 +545,43 @@ function matchRest(phrase: Phrase, tokens: readonly string[], i: number): boolea
     if (part.prefix ? !tok.startsWith(part.s) : tok !== part.s) return false;
   }
   return true;
+}
+
+const NO_CODES = new Int32Array(0);
+
+/**
+ * The phrases whose first token `tok` matches, in the order the patterns are tried (exact patterns, then the
+ * 3-character prefix bucket, then the short prefixes), as pairs of codes: a concept id (>= 0) for a one-word
+ * pattern, which always matches, or -1 - phrase index for a phrase whose other words must follow; then the number of
+ * the word that must come next (-1 when a prefix part or nothing). Entries after a one-word pattern of the same
+ * concept are left out (that concept is found by then). A pure function of the token.
+ */
+export function phraseCodes(lex: CompiledLexicon, tok: string): Int32Array {
+  const found: Phrase[] = [];
+  const ex = lex.exact.get(tok);
+  if (ex) found.push(...ex);
+  const k = key3(tok);
+  if (k >= 0) {
+    const bucket = lex.prefix3.get(k);
+    if (bucket) for (const p of bucket) if (tok.startsWith(p.head)) found.push(p);
+  }
+  for (const p of lex.shortPrefix) if (tok.startsWith(p.head)) found.push(p);
+  if (!found.length) return NO_CODES;
+  const codes: number[] = [];
+  const sure = new Set<number>();
+  for (const p of found) {
+    if (sure.has(p.concept)) continue;
+    if (p.rest.length === 0) {
+      sure.add(p.concept);
+      codes.push(p.concept, -1);
+    } else codes.push(-1 - p.index, p.rest[0]!.word);
+  }
+  return Int32Array.from(codes);
+}
+
+/** The number of `tok` among the words that follow a phrase's first (-1: none). */
+export function restWord(lex: CompiledLexicon, tok: string): number {
+  return lex.restWords.get(tok) ?? -1;
 }
 
 /**
@@ -526,6 +602,64 @@ export function matchConcepts(lex: CompiledLexicon, tokens: readonly string[], o
     }
     for (const p of lex.shortPrefix)
       if (tok.startsWith(p.head) && (p.rest.length === 0 || matchRest(p, tokens, i)) && !out.includes(p.concept)) out.push(p.concept);
+  }
+  return out;
+}
+
+/**
+ * matchConcepts over per-token data the caller keeps: token i's phrase codes (phraseCodes) are
+ * src[start[i] .. start[i] + 2 * count[i]) and its rest-word number (restWord) is words[i]; `tokens` serve the
+ * prefix parts of phrases. Same result as matchConcepts(lex, tokens, out).
+ */
+export function matchConceptsFrom(
+  lex: CompiledLexicon,
+  tokens: readonly string[],
+  src: Int32Array,
+  start: Int32Array,
+  count: Int32Array,
+  words: Int32Array,
+  out: number[],
+): number[] {
+  if (out.length !== 0) out.length = 0;
+  const seen = lex.seen;
+  if (seen.gen >= 0x3fffffff) {
+    seen.gen = 0;
+    seen.stamp.fill(0);
+  }
+  const gen = ++seen.gen;
+  const stamp = seen.stamp;
+  const { concept: phraseConcept, restStart, restLength, partWord, partPrefix } = lex.flat;
+  const n = tokens.length;
+  for (let i = 0; i < n; i++) {
+    const at = start[i]!;
+    const end = at + 2 * count[i]!;
+    for (let j = at; j < end; j += 2) {
+      const code = src[j]!;
+      if (code >= 0) {
+        if (stamp[code] !== gen) {
+          stamp[code] = gen;
+          out.push(code);
+        }
+        continue;
+      }
+      const p = -1 - code;
+      const concept = phraseConcept[p]!;
+      if (stamp[concept] === gen || i + 1 >= n) continue;
+      const next = src[j + 1]!;
+      if (next >= 0 && words[i + 1] !== next) continue;
+      const len = restLength[p]!;
+      if (i + len >= n) continue;
+      const rs = restStart[p]!;
+      let ok = true;
+      for (let k = 0; k < len && ok; k++) {
+        const w = partWord[rs + k]!;
+        ok = w >= 0 ? words[i + 1 + k] === w : tokens[i + 1 + k]!.startsWith(partPrefix[rs + k]!);
+      }
+      if (ok) {
+        stamp[concept] = gen;
+        out.push(concept);
+      }
+    }
   }
   return out;
 }

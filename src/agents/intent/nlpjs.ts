@@ -32,21 +32,32 @@ function loadStemmers(): Record<Language, NlpjsStemmer> {
 const MAX_CACHE = 20_000;
 const caches: Record<Language, Map<string, string>> = { en: new Map(), fr: new Map(), es: new Map() };
 
+/** Words longer than this are stemmed without being remembered (a cache entry stays small). */
+const MAX_CACHED_WORD = 64;
+
 /**
  * Snowball stem (NLP.js) of one normalised word, memoised in a bounded map per language (NLP.js's own memo has no
- * bound, so it is emptied together with ours).
+ * bound, so it is emptied together with ours). Only words of at most MAX_CACHED_WORD characters are remembered, as
+ * copies: a word cut from a message (tokenize) can be a view of the whole message, which a key would keep alive.
  */
 export function stem(word: string, language: Language): string {
   const cache = caches[language];
   const hit = cache.get(word);
   if (hit !== undefined) return hit;
   const s = loadStemmers()[language];
-  const result = s.stemWord(word) || word;
+  if (word.length > MAX_CACHED_WORD) {
+    const result = s.stemWord(word) || word;
+    delete s.cache[`.${word}`];
+    return result;
+  }
+  // (The stem is cut from the word it is given: from the copy, then.)
+  const own = word.length < 13 ? word : (JSON.parse(JSON.stringify(word)) as string);
+  const result = s.stemWord(own) || own;
   if (cache.size >= MAX_CACHE) {
     cache.clear();
     s.cache = {};
   }
-  cache.set(word, result);
+  cache.set(own, result);
   return result;
 }
 

@@ -10,7 +10,8 @@
 // obfuscations (f*ck, sh!t). Reported, never blocked: the escalation rules decide what to do with it.
 import type { Language, SentimentLabel } from '../runtime/contracts.js';
 import { sentimentDictionary, stem } from './nlpjs.js';
-import { normalize, tokenize } from './text.js';
+import { HAS_ENYE, normalize, textFacts, tokenize } from './text.js';
+import { tokenInfos, type TokenInfo } from './tokens.js';
 
 // ---- polarity lexicon ---------------------------------------------------------------------------------------------
 // word -> polarity; "*" = prefix. Accent-free (messages are normalised before lookup).
@@ -244,15 +245,57 @@ export interface SentimentOptions {
 
 export const DEFAULT_SENTIMENT_OPTIONS: SentimentOptions = { nlpjs: false, threshold: 0.2 };
 
-export function hasProfanity(text: string, language: Language, tokens: readonly string[] = tokenize(normalize(text))): boolean {
-  const p = profanity[language];
-  for (const tok of tokens) if (lookup(p, tok) !== undefined) return true;
+// ---- per-token facts ---------------------------------------------------------------------------------------------
+// What the scoring loop asks about a token, computed once per token (tokens.ts) and packed in TokenInfo.sentiment.
+const T_READY = 1;
+const T_NEGATOR = 2;
+const T_NEG_CONTRACTION = 4;
+const T_GOOD = 8;
+const T_DETERMINER = 16;
+const T_INTENSIFIER = 32;
+const T_POLARITY = 64;
+const T_PROFANE: Record<Language, number> = { en: 128, fr: 256, es: 512 };
+// Own entries only: a plain-object lookup would also find "constructor" on Object.prototype.
+const INTENSIFIER_MAP = new Map<string, number>(Object.entries(INTENSIFIERS));
+
+function tokenFacts(info: TokenInfo): number {
+  if (info.sentiment >= 0) return info.sentiment;
+  const tok = info.text;
+  let f = T_READY;
+  if (NEGATORS.has(tok)) f |= T_NEGATOR;
+  if (NEG_CONTRACTIONS.has(tok)) f |= T_NEG_CONTRACTION;
+  if (GOOD.has(tok)) f |= T_GOOD;
+  if (DETERMINERS.has(tok)) f |= T_DETERMINER;
+  const inten = INTENSIFIER_MAP.get(tok);
+  if (inten !== undefined) {
+    f |= T_INTENSIFIER;
+    info.intensity = inten;
+  }
+  const v = tok.length > 1 ? lookup(polarity, tok) : undefined;
+  if (v !== undefined) {
+    f |= T_POLARITY;
+    info.polarity = v;
+  }
+  for (const lang of ['en', 'fr', 'es'] as const) if (lookup(profanity[lang], tok) !== undefined) f |= T_PROFANE[lang];
+  info.sentimentPhrases = PHRASES_BY_FIRST.get(tok) ?? null;
+  info.profanePhrases = PROFANE_BY_FIRST.get(tok) ?? null;
+  info.sentiment = f;
+  return f;
+}
+
+const scratchInfos: TokenInfo[] = [];
+
+export function hasProfanity(text: string, language: Language, tokens: readonly string[] = tokenize(normalize(text)), infos?: readonly TokenInfo[]): boolean {
+  const recs = infos ?? tokenInfos(tokens, scratchInfos);
+  // (a switch, not T_PROFANE[language]: a keyed load whose key varies goes through a slow generic lookup)
+  const profane = language === 'en' ? T_PROFANE.en : language === 'fr' ? T_PROFANE.fr : T_PROFANE.es;
+  for (let i = 0; i < recs.length; i++) if (tokenFacts(recs[i]!) & profane) return true;
   for (let i = 0; i < tokens.length; i++) {
-    const list = PROFANE_BY_FIRST.get(tokens[i]!);
+    const list = recs[i]!.profanePhrases;
     if (list) for (const ph of list) if (ph.every((w, k) => tokens[i + k] === w)) return true;
   }
   // "coño" keeps its tilde to be told from "cono" (a filter cone).
-  return OBFUSCATED.test(text) || CONO.test(text);
+  return OBFUSCATED.test(text) || ((textFacts(text).flags & HAS_ENYE) !== 0 && CONO.test(text));
 }
 
 export function analyzeSentiment(
@@ -260,17 +303,21 @@ export function analyzeSentiment(
   language: Language,
   tokens: readonly string[] = tokenize(normalize(text)),
   options: SentimentOptions = DEFAULT_SENTIMENT_OPTIONS,
+  infos?: readonly TokenInfo[],
 ): SentimentResult {
+  const recs = infos ?? tokenInfos(tokens, scratchInfos);
   const dict = options.nlpjs ? dictionary(language) : undefined;
   let raw = 0;
   let negate = 0; // number of following tokens still negated
   let boost = 1;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i]!;
+    const info = recs[i]!;
+    const f = tokenFacts(info);
     // Phrases first.
     let phraseValue: number | undefined;
     let phraseLen = 0;
-    const candidates = PHRASES_BY_FIRST.get(tok);
+    const candidates = info.sentimentPhrases;
     if (candidates) for (const [ph, v] of candidates) {
       if (ph.length <= phraseLen) continue;
       let ok = true;
@@ -287,17 +334,16 @@ export function analyzeSentiment(
       i += phraseLen - 1;
       continue;
     }
-    if (NEGATORS.has(tok) || (tok === 't' && i > 0 && NEG_CONTRACTIONS.has(tokens[i - 1]!))) {
+    if (f & T_NEGATOR || (tok === 't' && i > 0 && tokenFacts(recs[i - 1]!) & T_NEG_CONTRACTION)) {
       negate = 3;
       continue;
     }
-    const inten = Object.hasOwn(INTENSIFIERS, tok) ? INTENSIFIERS[tok] : undefined; // own keys: "constructor" is a word
-    if (inten !== undefined) {
-      boost = inten;
+    if (f & T_INTENSIFIER) {
+      boost = info.intensity;
       continue;
     }
-    let v = tok.length > 1 ? lookup(polarity, tok) : undefined;
-    if (v !== undefined && GOOD.has(tok) && i > 0 && DETERMINERS.has(tokens[i - 1]!)) v = undefined;
+    let v = f & T_POLARITY ? info.polarity : undefined;
+    if (v !== undefined && f & T_GOOD && i > 0 && tokenFacts(recs[i - 1]!) & T_DETERMINER) v = undefined;
     if (v === undefined && dict && tok.length > 2) {
       const key = dict.stemmed ? stem(tok, language) : tok;
       const d = dict.words[key];
@@ -312,33 +358,16 @@ export function analyzeSentiment(
     }
     if (negate > 0) negate--;
   }
-  const prof = hasProfanity(text, language, tokens);
+  const prof = hasProfanity(text, language, tokens, recs);
   if (prof) raw -= 1;
   if (raw !== 0) {
-    const bangs = Math.min(3, countChar(text, '!'));
+    const f = textFacts(text);
+    const bangs = Math.min(3, f.bangs);
     raw *= 1 + 0.15 * bangs;
-    if (isShouting(text)) raw *= 1.3;
+    // Shouting: 8+ ASCII letters, more than 70% of them upper case.
+    if (f.asciiLetters >= 8 && f.asciiUpper / f.asciiLetters > 0.7) raw *= 1.3;
   }
   const score = Math.max(-1, Math.min(1, raw / Math.sqrt(raw * raw + 4)));
   const label: SentimentLabel = score >= options.threshold ? 'positive' : score <= -options.threshold ? 'negative' : 'neutral';
   return { score: Math.round(score * 1000) / 1000, label, profanity: prof };
-}
-
-function countChar(text: string, ch: string): number {
-  let n = 0;
-  for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) n++;
-  return n;
-}
-
-function isShouting(text: string): boolean {
-  let upper = 0;
-  let letters = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 65 && c <= 90) {
-      upper++;
-      letters++;
-    } else if (c >= 97 && c <= 122) letters++;
-  }
-  return letters >= 8 && upper / letters > 0.7;
 }
