@@ -12,7 +12,7 @@ import { INTENTS, LANGUAGES, type Entities, type Intent, type IntentResult, type
 import { loadClassifier, type IntentClassifier } from './classifier.js';
 import { extractEntities, indexProducts, warmPhoneLibrary, type EntityContext } from './entities.js';
 import { analyzeSentiment } from './sentiment.js';
-import { HAS_NON_ASCII, normalizeLower, textFacts } from './text.js';
+import { forgetTextFacts, HAS_NON_ASCII, normalizeLower, textFacts } from './text.js';
 import { tokenizeInfos, type TokenInfo } from './tokens.js';
 
 export interface IntentAgentOptions {
@@ -41,46 +41,52 @@ export function createIntentAgent(opts: IntentAgentOptions): OfflineIntentAgent 
   const ctx: EntityContext = { products: indexProducts(opts.products) };
   warmPhoneLibrary();
 
+  /** classify() of a string: one normalisation pass, one token list and one record per token, shared by every part. */
+  function classifyText(raw: string, hinted: Language | undefined): IntentResult {
+    const head = raw.length > MAX_CHARS ? raw.slice(0, MAX_CHARS) : raw;
+    const lower = head.toLowerCase();
+    const norm = textFacts(head).flags & HAS_NON_ASCII ? normalizeLower(lower) : lower; // (ASCII: as it is)
+    const tokens: string[] = [];
+    const infos: TokenInfo[] = [];
+    tokenizeInfos(norm, tokens, infos);
+    const language: Language =
+      hinted && (LANGUAGES as readonly string[]).includes(hinted) ? hinted : classifier.languageId.detect(head, 'en', tokens, infos, lower).language;
+    const top = classifier.classify(head, language, norm, tokens, infos);
+    const entitiesText = raw.length > MAX_ENTITY_CHARS ? raw.slice(0, MAX_ENTITY_CHARS) : raw;
+    const entities: Entities =
+      entitiesText === head ? extractEntities(head, language, ctx, norm, tokens, infos) : extractEntities(entitiesText, language, ctx);
+    const s = analyzeSentiment(head, language, tokens, undefined, infos);
+    let score = s.score;
+    let label = s.label;
+    // A confident complaint is negative even when its words are not in the sentiment lexicon ("the tea tasted
+    // like dust"): the classifier knows complaints better than a word list does.
+    if (top.intent === 'complaint' && top.confidence >= 0.5 && score > -0.3) {
+      score = -0.3;
+      label = 'negative';
+    }
+    const intent: Intent = INTENT_SET.has(top.intent) ? top.intent : 'general_inquiry';
+    return {
+      language,
+      intent,
+      confidence: round(top.confidence),
+      alternatives: top.alternatives.map((a) => ({ intent: a.intent, score: round(a.score) })),
+      entities,
+      sentiment: { score, label },
+      profanity: s.profanity,
+    };
+  }
+
   return {
     name: 'intent-classifier',
     setProducts(products: Product[]) {
       ctx.products = indexProducts(products);
     },
     classify(text: string, hint?: { language?: Language }): IntentResult {
-      const raw = typeof text === 'string' ? text : '';
-      const head = raw.length > MAX_CHARS ? raw.slice(0, MAX_CHARS) : raw;
-      // One normalisation pass, one token list and one record per token, shared by every part.
-      const lower = head.toLowerCase();
-      const norm = textFacts(head).flags & HAS_NON_ASCII ? normalizeLower(lower) : lower; // (ASCII: as it is)
-      const tokens: string[] = [];
-      const infos: TokenInfo[] = [];
-      tokenizeInfos(norm, tokens, infos);
-      const hinted = hint?.language;
-      const language: Language =
-        hinted && (LANGUAGES as readonly string[]).includes(hinted) ? hinted : classifier.languageId.detect(head, 'en', tokens, infos, lower).language;
-      const top = classifier.classify(head, language, norm, tokens, infos);
-      const entitiesText = raw.length > MAX_ENTITY_CHARS ? raw.slice(0, MAX_ENTITY_CHARS) : raw;
-      const entities: Entities =
-        entitiesText === head ? extractEntities(head, language, ctx, norm, tokens, infos) : extractEntities(entitiesText, language, ctx);
-      const s = analyzeSentiment(head, language, tokens, undefined, infos);
-      let score = s.score;
-      let label = s.label;
-      // A confident complaint is negative even when its words are not in the sentiment lexicon ("the tea tasted
-      // like dust"): the classifier knows complaints better than a word list does.
-      if (top.intent === 'complaint' && top.confidence >= 0.5 && score > -0.3) {
-        score = -0.3;
-        label = 'negative';
+      try {
+        return classifyText(typeof text === 'string' ? text : '', hint?.language);
+      } finally {
+        forgetTextFacts();
       }
-      const intent: Intent = INTENT_SET.has(top.intent) ? top.intent : 'general_inquiry';
-      return {
-        language,
-        intent,
-        confidence: round(top.confidence),
-        alternatives: top.alternatives.map((a) => ({ intent: a.intent, score: round(a.score) })),
-        entities,
-        sentiment: { score, label },
-        profanity: s.profanity,
-      };
     },
   };
 }

@@ -104,10 +104,6 @@ const GENERIC_WORDS = new Set([
 
 interface ProductIndex {
   titles: string[];
-  /** token -> product indices whose title contains it */
-  byTitle: Map<string, number[]>;
-  /** token -> product indices whose tags contain it */
-  byTag: Map<string, number[]>;
   /**
    * This index's generation (a fresh number per index): token records remember which index their product word
    * numbers are for by this number, so that they keep no reference to a catalogue that has been replaced.
@@ -197,7 +193,7 @@ export function indexProducts(products: readonly Product[]): ProductIndex {
     tagCount: new Int32Array(n),
     tagWords: new Int32Array(tagAt[n]!),
   };
-  return { titles, byTitle, byTag, gen: newOwnerGeneration(), specific, words, titleOf, tagOf, generic, scratch };
+  return { titles, gen: newOwnerGeneration(), specific, words, titleOf, tagOf, generic, scratch };
 }
 
 /**

@@ -275,7 +275,8 @@ export class LanguageIdentifier {
         e++;
       }
       if (e - i > MAX_CACHED_TOKEN) {
-        // Not kept (score() already takes the plain way for a long token; a long run without one is counted here).
+        // Not kept. (detect() never gets here: a run this long lies inside a token as long, and a message with one
+        // is scored the plain way. A guard for callers whose tokens do not match the text.)
         this.collect(s.slice(i, e), false);
         for (const id of this.ids) this.addFeature(id, acc);
         i = e;

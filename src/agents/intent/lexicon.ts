@@ -440,8 +440,6 @@ export interface CompiledLexicon {
   prefix3: Map<number, Phrase[]>;
   /** Prefix patterns shorter than 3 characters (checked against every token). */
   shortPrefix: Phrase[];
-  /** Every phrase, numbered (for the per-token candidate codes). */
-  phrases: Phrase[];
   /** The exact words after a phrase's first, numbered (Phrase.rest[k].word). */
   restWords: Map<string, number>;
   /**
@@ -455,7 +453,7 @@ export interface CompiledLexicon {
 
 interface Phrase {
   concept: number;
-  /** Position in CompiledLexicon.phrases. */
+  /** The phrase's number (its position in CompiledLexicon.flat's arrays). */
   index: number;
   /** The first token's prefix when the pattern starts with a prefix ("refund*" -> "refund"), else "". */
   head: string;
@@ -527,7 +525,7 @@ export function compileLexicon(concepts: Record<string, string[]> = CONCEPTS): C
     partWord: Int32Array.from(partWord),
     partPrefix,
   };
-  return { names, exact, prefix3, shortPrefix, phrases, restWords, flat, seen: { stamp: new Int32Array(names.length), gen: 0 } };
+  return { names, exact, prefix3, shortPrefix, restWords, flat, seen: { stamp: new Int32Array(names.length), gen: 0 } };
 }
 
 function push<K>(map: Map<K, Phrase[]>, key: K, p: Phrase): void {

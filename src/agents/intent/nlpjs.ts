@@ -2,6 +2,7 @@
 // declarations) and typed here. Only synchronous APIs are used: stemmers and the sentiment dictionaries.
 import { createRequire } from 'node:module';
 import type { Language } from '../runtime/contracts.js';
+import { MAX_CACHED_TOKEN, ownString } from './tokens.js';
 
 const require = createRequire(import.meta.url);
 
@@ -32,12 +33,9 @@ function loadStemmers(): Record<Language, NlpjsStemmer> {
 const MAX_CACHE = 20_000;
 const caches: Record<Language, Map<string, string>> = { en: new Map(), fr: new Map(), es: new Map() };
 
-/** Words longer than this are stemmed without being remembered (a cache entry stays small). */
-const MAX_CACHED_WORD = 64;
-
 /**
  * Snowball stem (NLP.js) of one normalised word, memoised in a bounded map per language (NLP.js's own memo has no
- * bound, so it is emptied together with ours). Only words of at most MAX_CACHED_WORD characters are remembered, as
+ * bound, so it is emptied together with ours). Only words of at most MAX_CACHED_TOKEN characters are remembered, as
  * copies: a word cut from a message (tokenize) can be a view of the whole message, which a key would keep alive.
  */
 export function stem(word: string, language: Language): string {
@@ -45,13 +43,13 @@ export function stem(word: string, language: Language): string {
   const hit = cache.get(word);
   if (hit !== undefined) return hit;
   const s = loadStemmers()[language];
-  if (word.length > MAX_CACHED_WORD) {
+  if (word.length > MAX_CACHED_TOKEN) {
     const result = s.stemWord(word) || word;
     delete s.cache[`.${word}`];
     return result;
   }
   // (The stem is cut from the word it is given: from the copy, then.)
-  const own = word.length < 13 ? word : (JSON.parse(JSON.stringify(word)) as string);
+  const own = ownString(word);
   const result = s.stemWord(own) || own;
   if (cache.size >= MAX_CACHE) {
     cache.clear();

@@ -136,7 +136,8 @@ let factsOf: string | undefined;
 
 /**
  * The character facts of `text`. The agent's parts all ask about the same message in turn, so the last answer is
- * kept and returned again for the same text; each new text gets a new object (never changed afterwards).
+ * kept and returned again for the same text (until forgetTextFacts); each new text gets a new object (never changed
+ * afterwards).
  */
 export function textFacts(text: string): Readonly<TextFacts> {
   if (text === factsOf && facts !== undefined) return facts;
@@ -177,4 +178,10 @@ export function textFacts(text: string): Readonly<TextFacts> {
   facts = { letters, digits, bangs, asciiLetters, asciiUpper, flags };
   factsOf = text;
   return facts;
+}
+
+/** Drops the kept text: a message's head is a view of the whole message, which it would keep alive. */
+export function forgetTextFacts(): void {
+  facts = undefined;
+  factsOf = undefined;
 }

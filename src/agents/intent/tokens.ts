@@ -70,7 +70,7 @@ export class TokenInfo {
 
 /**
  * Sizes of the per-token caches: the token table (here) and the intent and language arenas (records per
- * generation, and bytes: an arena that passes `arenaBytes` starts over, small). Only tests change them, to see the
+ * generation, and bytes per arena: an arena that passes `arenaBytes` starts over, small). Only tests change them, to see the
  * caches start over.
  */
 export const CACHE_LIMITS = { tokens: 30_000, intentRecords: 30_000, languageRecords: 30_000, arenaBytes: 32 << 20 };

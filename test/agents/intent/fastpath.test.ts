@@ -1,6 +1,7 @@
 // The agent's fast paths against the plain computations they replace: per-token caches and arenas (tokens.ts,
 // features.ts IntentScorer, language.ts), the character-by-character normalisation (text.ts), and the sentiment and
 // product matching that read per-token facts. Whatever the caches hold, results must be those of the reference.
+// (Sentiment and entities have no plain reference left: recorded.test.ts holds their results from before.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createIntentAgent } from '../../../src/agents/intent/agent.js';
 import { loadClassifier, type IntentClassifier } from '../../../src/agents/intent/classifier.js';
