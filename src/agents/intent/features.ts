@@ -58,6 +58,18 @@ export function getLexicon(): CompiledLexicon {
 const H_W = hashString('w:');
 const H_B = hashString('b:');
 const H_C = hashString('c:');
+
+/** The hashes of the character n-grams (lengths lo..hi) of "<tok>": position 0 is '<', 1..len the token, len+1 '>'. */
+function charGrams(tok: string, [lo, hi]: readonly [number, number], visit: (hash: number) => void): void {
+  const L = tok.length + 2;
+  for (let j = 0; j < L; j++) {
+    let h = H_C;
+    for (let k = j; k < L && k - j < hi; k++) {
+      h = fnvChar(h, k === 0 ? 60 : k === L - 1 ? 62 : tok.charCodeAt(k - 1));
+      if (k - j + 1 >= lo) visit(h);
+    }
+  }
+}
 const H_N = [hashString('w:<n>'), hashString('w:<n>'), hashString('w:<n>'), hashString('w:<n3>'), hashString('w:<n4>')];
 const S_Q = hashString('s:q');
 const S_EXCL = hashString('s:!');
@@ -106,16 +118,7 @@ export function extractFeatures(
     stems[i] = s;
     if (opt.words) buf.push(fnv(H_W, s), wW);
     if (opt.chars && tok.length > 1) {
-      // n-grams of "<tok>": position 0 is '<', 1..len the token, len+1 is '>'.
-      const [lo, hi] = opt.chars;
-      const L = tok.length + 2;
-      for (let j = 0; j < L; j++) {
-        let h = H_C;
-        for (let k = j; k < L && k - j < hi; k++) {
-          h = fnvChar(h, k === 0 ? 60 : k === L - 1 ? 62 : tok.charCodeAt(k - 1));
-          if (k - j + 1 >= lo) buf.push(h, wC);
-        }
-      }
+      charGrams(tok, opt.chars, (h) => buf.push(h, wC));
     }
   }
   if (opt.bigrams) {
@@ -306,18 +309,10 @@ export class IntentScorer {
         }
       }
       if (opt.chars && tok.length > 1) {
-        const [lo, hi] = opt.chars;
-        const L = tok.length + 2;
-        for (let j = 0; j < L; j++) {
-          let h = H_C;
-          for (let k = j; k < L && k - j < hi; k++) {
-            h = fnvChar(h, k === 0 ? 60 : k === L - 1 ? 62 : tok.charCodeAt(k - 1));
-            if (k - j + 1 >= lo) {
-              const id = model.idOf(h);
-              if (id >= 0) ids.push(id);
-            }
-          }
-        }
+        charGrams(tok, opt.chars, (h) => {
+          const id = model.idOf(h);
+          if (id >= 0) ids.push(id);
+        });
       }
     }
     const nC = this.nC;

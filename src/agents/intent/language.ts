@@ -218,11 +218,7 @@ export class LanguageIdentifier {
       // texts take the general path below, even the rare ones whose lowercase form is ASCII.)
       for (let i = 0; i < infos.length; i++) {
         const info = infos[i]!;
-        if (info.langGen !== this.gen) {
-          info.langGen = this.gen;
-          info.langW = -2;
-          info.langSlot = -1;
-        }
+        this.own(info);
         if (info.letters) {
           if (info.langSlot < 0) info.langSlot = this.record(info.text, true);
           this.add(info.langSlot, acc);
@@ -236,11 +232,7 @@ export class LanguageIdentifier {
       this.addRuns(lower, acc);
       for (let i = 0; i < infos.length; i++) {
         const info = infos[i]!;
-        if (info.langGen !== this.gen) {
-          info.langGen = this.gen;
-          info.langW = -2;
-          info.langSlot = -1;
-        }
+        this.own(info);
         if (info.langW === -2) info.langW = this.model.idOf(fnv(H_W, info.text));
         if (info.langW >= 0) this.addFeature(info.langW, acc);
       }
@@ -291,6 +283,14 @@ export class LanguageIdentifier {
       this.add(run.langSlot, acc);
       i = e;
     }
+  }
+
+  /** Makes this identifier the token record's owner: what another model (or generation) cached there is dropped. */
+  private own(info: TokenInfo): void {
+    if (info.langGen === this.gen) return;
+    info.langGen = this.gen;
+    info.langW = -2;
+    info.langSlot = -1;
   }
 
   private add(o: number, acc: Float64Array): void {
