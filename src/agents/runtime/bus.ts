@@ -4,8 +4,8 @@
 // writes commit with it); one still being handled is marked when it is done. A failing handler is retried after 1,
 // 2, 4, 8 and 16 s, then the event goes to the dead-letter subject. Delivered events are kept 7 days.
 import type { Database, Statement } from 'better-sqlite3';
-import { v7 as uuidv7 } from 'uuid';
 import type { BusEvent } from './contracts.js';
+import { timeOrderedId } from './ids.js';
 import { deadLetterSubject, RETENTION_DAYS, RETRY_DELAYS_S, SUBJECTS } from './events.js';
 import { tickCommitter, type TickWriter } from './tick-commit.js';
 
@@ -163,7 +163,7 @@ export function createSqliteBus(db: Database, opts: { now?: () => number; retryD
     const at = now();
     // Time-ordered ids (UUIDv7) put a tick's new outbox and analytics rows on the last page of their indexes: a
     // random id dirties a page of its own per event, and every dirty page is a WAL write at commit.
-    const event: BusEvent = { id: uuidv7({ msecs: at }), subject, type, ts: new Date(at).toISOString(), data };
+    const event: BusEvent = { id: timeOrderedId(at), subject, type, ts: new Date(at).toISOString(), data };
     queue.push(event);
     ticks.schedule(tickWriter);
     return event;

@@ -33,9 +33,12 @@ export function cachedCommerce(inner: Commerce, bus: EventBus, ttlMs = 60_000, s
 
 /**
  * Helpdesk ticket lookups cached the same way: for `ttlMs`, dropped on every Zendesk webhook event (a ticket
- * created, updated or solved, a user created: its requester is not always in the event) and, for its requester,
- * when a ticket is created through this client — so an escalation is in the customer's very next answer. With
+ * created, updated or solved, a user created: its requester is not always in the event). With
  * `ticketsOpenedElsewhere`, every escalation event drops them too.
+ *
+ * A ticket created through this client is added to its requester's lookups for `ttlMs` instead of dropping them:
+ * the customer's very next answer knows of it without a new search, and Zendesk's search, which may take a moment
+ * to index a new ticket, cannot hide it. What the search returns for the same ticket wins (it may have moved on).
  */
 export function cachedHelpdesk(
   inner: Helpdesk,
@@ -44,31 +47,54 @@ export function cachedHelpdesk(
 ): Helpdesk & { clear(): void } {
   const { ttlMs = 60_000, subscriber = 'helpdesk-cache' } = opts;
   const cache = new LRUCache<string, { value: Promise<Ticket[]> }>({ max: 20_000, ttl: ttlMs });
+  const createdHere = new LRUCache<string, Ticket[]>({ max: 20_000, ttl: ttlMs });
   const keyOf = (email: string) => `tickets:${email.trim().toLowerCase()}`;
   for (const family of ['tickets', 'users']) bus.subscribe(`events.zendesk.${family}.>`, `${subscriber}-${family}`, () => cache.clear());
   // A ticket the escalation agent opened in another process (one container per agent) is not seen by createTicket
   // here: the escalation event announces it before Zendesk's webhook does.
   if (opts.ticketsOpenedElsewhere) bus.subscribe('events.platform.escalations.created', `${subscriber}-escalations`, () => cache.clear());
+  const lookup = (key: string, email: string): Promise<Ticket[]> => {
+    const hit = cache.get(key);
+    if (hit) return hit.value;
+    const value = inner.ticketsByRequesterEmail(email);
+    cache.set(key, { value });
+    value.catch(() => cache.delete(key)); // a failure is not remembered
+    return value;
+  };
   return {
     ticketsByRequesterEmail(email) {
       const key = keyOf(email);
-      const hit = cache.get(key);
-      if (hit) return hit.value;
-      const value = inner.ticketsByRequesterEmail(email);
-      cache.set(key, { value });
-      value.catch(() => cache.delete(key)); // a failure is not remembered
-      return value;
+      const found = lookup(key, email);
+      const mine = createdHere.get(key);
+      return mine ? found.then((tickets) => withCreated(tickets, mine)) : found;
     },
     async createTicket(ticket) {
       const requester = ticket.requester?.email;
-      if (requester) cache.delete(keyOf(requester));
+      let created: Ticket;
       try {
-        return await inner.createTicket(ticket);
-      } finally {
-        // A lookup that started while the ticket was being made may hold the list without it.
+        created = await inner.createTicket(ticket);
+      } catch (err) {
+        // It may exist all the same (Zendesk made it, the answer was lost): the next lookup asks Zendesk.
         if (requester) cache.delete(keyOf(requester));
+        throw err;
       }
+      if (requester) {
+        const key = keyOf(requester);
+        createdHere.set(key, [created, ...(createdHere.get(key) ?? [])]);
+      }
+      return created;
     },
-    clear: () => cache.clear(),
+    clear: () => {
+      cache.clear();
+      createdHere.clear();
+    },
   };
+}
+
+/** The tickets a search found, plus those created here it does not have (yet), newest first. */
+function withCreated(found: Ticket[], created: Ticket[]): Ticket[] {
+  const known = new Set(found.map((t) => t.id));
+  const missing = created.filter((t) => !known.has(t.id));
+  if (missing.length === 0) return found;
+  return [...missing, ...found].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
 }

@@ -12,12 +12,14 @@ function fakeHelpdesk() {
   const helpdesk: Helpdesk = {
     async ticketsByRequesterEmail(email) {
       lookups++;
-      return tickets.filter((t) => t.requesterEmail === email.trim().toLowerCase());
+      // Copies, newest first, as the Zendesk client returns them.
+      const mine = tickets.filter((t) => t.requesterEmail === email.trim().toLowerCase()).map((t) => ({ ...t }));
+      return mine.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
     },
     async createTicket(t: NewTicket) {
       const ticket: Ticket = { id: tickets.length + 1, subject: t.subject, status: 'new', priority: t.priority, tags: t.tags, createdAt: '2026-01-02T00:00:00Z', requesterEmail: t.requester?.email.toLowerCase() };
       tickets.push(ticket);
-      return ticket;
+      return { ...ticket };
     },
   };
   return { helpdesk, tickets, lookups: () => lookups };
@@ -34,15 +36,58 @@ describe('cachedHelpdesk', () => {
     expect(fake.lookups()).toBe(1);
   });
 
-  it('drops the requester’s tickets when a ticket is created for them through it', async () => {
+  it('adds a ticket created through it to the requester’s cached tickets, newest first, without a new search', async () => {
     const fake = fakeHelpdesk();
     const cached = cachedHelpdesk(fake.helpdesk, createSqliteBus(new Database(':memory:')));
     await cached.ticketsByRequesterEmail('ana@example.com');
     await cached.ticketsByRequesterEmail('bo@example.com');
     await cached.createTicket(newTicket('Ana@example.com'));
-    expect((await cached.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([1, 2]);
-    await cached.ticketsByRequesterEmail('bo@example.com');
-    expect(fake.lookups()).toBe(3); // ana twice, bo once
+    expect((await cached.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([2, 1]);
+    expect((await cached.ticketsByRequesterEmail('bo@example.com')).map((t) => t.id)).toEqual([]);
+    expect(fake.lookups()).toBe(2); // ana once, bo once
+  });
+
+  it('keeps a ticket it created in the requester’s tickets while Zendesk’s search has not indexed it yet', async () => {
+    const fake = fakeHelpdesk();
+    const lagging: Helpdesk = {
+      ...fake.helpdesk,
+      // The search sees only the seeded ticket, as Zendesk's does for a moment after a ticket is created.
+      ticketsByRequesterEmail: async (email) => (await fake.helpdesk.ticketsByRequesterEmail(email)).filter((t) => t.id === 1),
+    };
+    const bus = createSqliteBus(new Database(':memory:'));
+    const cached = cachedHelpdesk(lagging, bus);
+    await cached.createTicket(newTicket('ana@example.com'));
+    bus.publish('events.zendesk.tickets.created', { id: 2 }); // the webhook drops the cached search
+    await bus.drain();
+    expect((await cached.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([2, 1]);
+    expect(fake.lookups()).toBe(1);
+  });
+
+  it('prefers what the search says of a ticket it created (its status moved on)', async () => {
+    const fake = fakeHelpdesk();
+    const cached = cachedHelpdesk(fake.helpdesk, createSqliteBus(new Database(':memory:')));
+    await cached.createTicket(newTicket('ana@example.com'));
+    fake.tickets[1]!.status = 'solved';
+    expect((await cached.ticketsByRequesterEmail('ana@example.com')).map((t) => [t.id, t.status])).toEqual([
+      [2, 'solved'],
+      [1, 'open'],
+    ]);
+  });
+
+  it('asks Zendesk again after a creation that failed (the ticket may exist all the same)', async () => {
+    const fake = fakeHelpdesk();
+    const lostAnswer: Helpdesk = {
+      ...fake.helpdesk,
+      createTicket: async (t) => {
+        await fake.helpdesk.createTicket(t);
+        throw new Error('zendesk POST /api/v2/tickets.json timed out');
+      },
+    };
+    const cached = cachedHelpdesk(lostAnswer, createSqliteBus(new Database(':memory:')));
+    await cached.ticketsByRequesterEmail('ana@example.com');
+    await expect(cached.createTicket(newTicket('ana@example.com'))).rejects.toThrow('timed out');
+    expect((await cached.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([2, 1]);
+    expect(fake.lookups()).toBe(2);
   });
 
   it.each(['events.zendesk.tickets.created', 'events.zendesk.tickets.updated', 'events.zendesk.tickets.solved', 'events.zendesk.users.created'])(
@@ -70,7 +115,7 @@ describe('cachedHelpdesk', () => {
     await fake.helpdesk.createTicket(newTicket('ana@example.com')); // by the other process's own client
     bus.publish('events.platform.escalations.created', { ticket_id: '2' });
     await bus.drain();
-    expect((await elsewhere.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([1, 2]);
+    expect((await elsewhere.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([2, 1]);
     expect((await here.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([1]); // its own tickets go through createTicket
   });
 
