@@ -127,9 +127,9 @@ export function createKnowledgeAgent(d: {
       notes.push('tickets_unavailable');
       return none;
     }
-    const mine = all
-      .filter((t) => t.requesterEmail?.trim().toLowerCase() === email)
-      .sort((a, b) => time(b.createdAt) - time(a.createdAt) || b.id - a.id);
+    const mine = all.filter((t) => t.requesterEmail?.trim().toLowerCase() === email);
+    const at = new Map(mine.map((t) => [t, time(t.createdAt)]));
+    mine.sort((a, b) => at.get(b)! - at.get(a)! || b.id - a.id);
     const ids = new Set(mine.map((t) => String(t.id)));
     const referenced = [...new Set([...named, ...hashed])].filter((n) => ids.has(n));
     if (mentioned || referenced.length > 0) notes.push('ticket_question');

@@ -68,7 +68,7 @@ export async function startAgent(s: AgentSettings, stateDir: string, log: (line:
         import('../integrations/zendesk.js'),
         import('./cached-commerce.js'),
       ]);
-      const db = await openStateDb(stateDir, closers, 'knowledge.db');
+      const db = await openStateDb(stateDir, closers, 'knowledge.db', log);
       const direct = commerceOf(new ShopifyClient({ ...s.shopify!, ...BOUNDED }));
       const catalog = new Catalog(await direct.listProducts());
       const kb = await searchableKnowledgeBase(db, s.kbDir ?? path.join(s.dataDir, 'kb'), log);
@@ -82,7 +82,7 @@ export async function startAgent(s: AgentSettings, stateDir: string, log: (line:
       await serveAgent(transport, agent, knowledgeActions(createKnowledgeAgent({ kb, catalog, commerce, helpdesk })));
     } else if (agent === AGENTS.analytics) {
       const [{ createAnalyticsAgent }, { Ga4Client }] = await Promise.all([import('../analytics/agent.js'), import('../integrations/ga4.js')]);
-      const db = await openStateDb(stateDir, closers, 'analytics.db');
+      const db = await openStateDb(stateDir, closers, 'analytics.db', log);
       const analytics = createAnalyticsAgent(db, await bus(), s.ga4 ? new Ga4Client(s.ga4) : undefined);
       closers.push(() => analytics.close());
       await serveAgent(transport, agent, analyticsActions(analytics));
@@ -129,7 +129,7 @@ async function startFrontDoorAgent(
   // The agents a turn cannot do without; analytics hears about turns on the event bus and may lag.
   const needed = [AGENTS.critic, AGENTS.knowledge, AGENTS.escalation, ...LANGUAGES.filter((l) => s.languages.includes(l)).map(responseAgentName)];
   const front = await startFrontDoor({
-    db: await openStateDb(stateDir, closers),
+    db: await openStateDb(stateDir, closers, 'platform.db', log),
     stateDir,
     agents,
     bus: events,

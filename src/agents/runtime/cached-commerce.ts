@@ -47,26 +47,24 @@ export function cachedHelpdesk(
 ): Helpdesk & { clear(): void } {
   const { ttlMs = 60_000, subscriber = 'helpdesk-cache' } = opts;
   const cache = new LRUCache<string, { value: Promise<Ticket[]> }>({ max: 20_000, ttl: ttlMs });
-  const createdHere = new LRUCache<string, Ticket[]>({ max: 20_000, ttl: ttlMs });
+  // Per requester, the tickets created here in the last `ttlMs`, newest first.
+  const createdHere = new LRUCache<string, { ticket: Ticket; at: number }[]>({ max: 20_000, ttl: ttlMs });
+  const createdFor = (key: string) => (createdHere.get(key) ?? []).map((c) => c.ticket);
   const keyOf = (email: string) => `tickets:${email.trim().toLowerCase()}`;
   for (const family of ['tickets', 'users']) bus.subscribe(`events.zendesk.${family}.>`, `${subscriber}-${family}`, () => cache.clear());
   // A ticket the escalation agent opened in another process (one container per agent) is not seen by createTicket
   // here: the escalation event announces it before Zendesk's webhook does.
   if (opts.ticketsOpenedElsewhere) bus.subscribe('events.platform.escalations.created', `${subscriber}-escalations`, () => cache.clear());
-  const lookup = (key: string, email: string): Promise<Ticket[]> => {
-    const hit = cache.get(key);
-    if (hit) return hit.value;
-    const value = inner.ticketsByRequesterEmail(email);
-    cache.set(key, { value });
-    value.catch(() => cache.delete(key)); // a failure is not remembered
-    return value;
-  };
   return {
     ticketsByRequesterEmail(email) {
       const key = keyOf(email);
-      const found = lookup(key, email);
-      const mine = createdHere.get(key);
-      return mine ? found.then((tickets) => withCreated(tickets, mine)) : found;
+      const hit = cache.get(key);
+      if (hit) return hit.value;
+      // Read once the search answers: a creation that finished meanwhile is in createdHere by then.
+      const value = inner.ticketsByRequesterEmail(email).then((found) => withCreated(found, createdFor(key)));
+      cache.set(key, { value });
+      value.catch(() => cache.delete(key)); // a failure is not remembered
+      return value;
     },
     async createTicket(ticket) {
       const requester = ticket.requester?.email;
@@ -80,7 +78,15 @@ export function cachedHelpdesk(
       }
       if (requester) {
         const key = keyOf(requester);
-        createdHere.set(key, [created, ...(createdHere.get(key) ?? [])]);
+        const now = Date.now();
+        createdHere.set(key, [{ ticket: created, at: now }, ...(createdHere.get(key) ?? []).filter((c) => now - c.at < ttlMs)]);
+        // The cached lookup (done, or still waiting on Zendesk) gets it too, keeping its age.
+        const hit = cache.get(key);
+        if (hit) {
+          const value = hit.value.then((found) => withCreated(found, [created]));
+          cache.set(key, { value }, { noUpdateTTL: true });
+          value.catch(() => cache.delete(key));
+        }
       }
       return created;
     },
@@ -91,10 +97,12 @@ export function cachedHelpdesk(
   };
 }
 
-/** The tickets a search found, plus those created here it does not have (yet), newest first. */
-function withCreated(found: Ticket[], created: Ticket[]): Ticket[] {
+/** The tickets a search found, plus those created here that it does not have (yet), newest first. */
+function withCreated(found: Ticket[], created: readonly Ticket[]): Ticket[] {
+  if (created.length === 0) return found;
   const known = new Set(found.map((t) => t.id));
   const missing = created.filter((t) => !known.has(t.id));
   if (missing.length === 0) return found;
-  return [...missing, ...found].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  const at = new Map([...missing, ...found].map((t) => [t, Date.parse(t.createdAt)]));
+  return [...missing, ...found].sort((a, b) => at.get(b)! - at.get(a)!);
 }

@@ -15,6 +15,7 @@ import type { EventBus } from './bus.js';
 import type { KbHit, Language, Order, Shop } from './contracts.js';
 import { Pipeline, rmaFor } from './pipeline.js';
 import type { Commerce, KnowledgeSearch } from './ports.js';
+import { startCheckpointer } from './checkpointer.js';
 import { AgentClient } from './services.js';
 import { SessionStore } from './sessions.js';
 import { createTracing } from './tracing.js';
@@ -31,7 +32,7 @@ export class Closers {
 }
 
 /** The process's SQLite database in <state>/data, owner-only (conversations and PII tokens live there). */
-export async function openStateDb(stateDir: string, closers: Closers, file = 'platform.db'): Promise<Database.Database> {
+export async function openStateDb(stateDir: string, closers: Closers, file: string, log: (line: string) => void): Promise<Database.Database> {
   const dataDir = path.join(stateDir, 'data');
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const dbFile = path.join(dataDir, file);
@@ -40,7 +41,9 @@ export async function openStateDb(stateDir: string, closers: Closers, file = 'pl
   await chmod(dbFile, 0o600);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  closers.push(() => {
+  const checkpointer = startCheckpointer(db, { onError: log });
+  closers.push(async () => {
+    await checkpointer.stop();
     db.close();
   });
   return db;

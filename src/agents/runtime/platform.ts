@@ -64,7 +64,7 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
   const closers = new Closers();
   const close = () => closers.close();
   try {
-    const db = await openStateDb(o.stateDir, closers);
+    const db = await openStateDb(o.stateDir, closers, 'platform.db', log);
     const shop = loadShop(o.dataDir, o.policy);
     let mocks: MockServers | undefined;
     let live: LiveIntegrations;

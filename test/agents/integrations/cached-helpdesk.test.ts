@@ -63,6 +63,20 @@ describe('cachedHelpdesk', () => {
     expect(fake.lookups()).toBe(1);
   });
 
+  it('adds a created ticket for ttlMs only: after that, what the search says is the list', async () => {
+    const fake = fakeHelpdesk();
+    const lagging: Helpdesk = {
+      ...fake.helpdesk,
+      ticketsByRequesterEmail: async (email) => (await fake.helpdesk.ticketsByRequesterEmail(email)).filter((t) => t.id === 1),
+    };
+    const cached = cachedHelpdesk(lagging, createSqliteBus(new Database(':memory:')), { ttlMs: 30 });
+    await cached.createTicket(newTicket('ana@example.com'));
+    expect((await cached.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([2, 1]);
+    await new Promise((r) => setTimeout(r, 80));
+    expect((await cached.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([1]);
+    expect(fake.lookups()).toBe(2);
+  });
+
   it('prefers what the search says of a ticket it created (its status moved on)', async () => {
     const fake = fakeHelpdesk();
     const cached = cachedHelpdesk(fake.helpdesk, createSqliteBus(new Database(':memory:')));
