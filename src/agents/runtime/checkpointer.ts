@@ -38,6 +38,7 @@ export function startCheckpointer(
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
+      worker.ref(); // an unref'd worker would let the process end while stop() waits for it
       worker.postMessage('stop');
       await exited;
     },
