@@ -66,10 +66,13 @@ export class SessionStore {
     private readonly opts: { maxSessions?: number; idleMs?: number; now?: () => number } = {},
   ) {
     if (db) {
+      // No index on session_id: session ids are random, so every turn would dirty an index page of its own (a WAL
+      // page write at commit, ~2% of the platform's CPU under load), and nothing on the request path reads turns
+      // back. history() scans; databases made with the index lose it.
       db.exec(`CREATE TABLE IF NOT EXISTS conversation_turns (
         id INTEGER PRIMARY KEY, session_id TEXT NOT NULL, ts TEXT NOT NULL, role TEXT NOT NULL, text TEXT NOT NULL,
         intent TEXT, language TEXT, trace_id TEXT);
-        CREATE INDEX IF NOT EXISTS conversation_turns_session ON conversation_turns (session_id, id);`);
+        DROP INDEX IF EXISTS conversation_turns_session;`);
       const insert = db.prepare(
         'INSERT INTO conversation_turns (session_id, ts, role, text, intent, language, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
       );
@@ -167,6 +170,7 @@ export class SessionStore {
     if (rows.length > 0) this.writeBatch?.(rows);
   }
 
+  /** The session's last `limit` turns, oldest first (a scan of the turns: for tools and tests, not the request path). */
   history(sessionId: string, limit = 20): TurnRecord[] {
     if (!this.db) return [];
     this.flush();

@@ -16,6 +16,19 @@ describe('sessions', () => {
     expect(store.get(s.id).awaiting).toBeUndefined();
   });
 
+  it('keeps no index on session ids (each turn would dirty a page of its own); a database made with one loses it', () => {
+    const db = new Database(':memory:');
+    db.exec(`CREATE TABLE conversation_turns (id INTEGER PRIMARY KEY, session_id TEXT NOT NULL, ts TEXT NOT NULL, role TEXT NOT NULL,
+      text TEXT NOT NULL, intent TEXT, language TEXT, trace_id TEXT);
+      CREATE INDEX conversation_turns_session ON conversation_turns (session_id, id);
+      INSERT INTO conversation_turns (session_id, ts, role, text) VALUES ('s-1', '2026-11-27T10:00:00.000Z', 'customer', 'hello');`);
+    const store = new SessionStore(db);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'conversation_turns'").all()).toEqual([]);
+    store.record({ sessionId: 's-1', role: 'assistant', text: 'How can I help?' });
+    expect(store.history('s-1').map((t) => t.text)).toEqual(['hello', 'How can I help?']);
+    expect(store.history('s-1', 1).map((t) => t.text)).toEqual(['How can I help?']);
+  });
+
   it('evicts the least recently used session beyond the bound', () => {
     const store = new SessionStore(undefined, { maxSessions: 2 });
     const a = store.get('a');
