@@ -49,7 +49,7 @@ export function cachedHelpdesk(
   const cache = new LRUCache<string, { value: Promise<Ticket[]> }>({ max: 20_000, ttl: ttlMs });
   // Per requester, the tickets created here in the last `ttlMs`, newest first.
   const createdHere = new LRUCache<string, { ticket: Ticket; at: number }[]>({ max: 20_000, ttl: ttlMs });
-  const createdFor = (key: string) => (createdHere.get(key) ?? []).map((c) => c.ticket);
+  const createdFor = (key: string, now = Date.now()) => (createdHere.get(key) ?? []).filter((c) => now - c.at < ttlMs);
   const keyOf = (email: string) => `tickets:${email.trim().toLowerCase()}`;
   for (const family of ['tickets', 'users']) bus.subscribe(`events.zendesk.${family}.>`, `${subscriber}-${family}`, () => cache.clear());
   // A ticket the escalation agent opened in another process (one container per agent) is not seen by createTicket
@@ -61,7 +61,7 @@ export function cachedHelpdesk(
       const hit = cache.get(key);
       if (hit) return hit.value;
       // Read once the search answers: a creation that finished meanwhile is in createdHere by then.
-      const value = inner.ticketsByRequesterEmail(email).then((found) => withCreated(found, createdFor(key)));
+      const value = inner.ticketsByRequesterEmail(email).then((found) => withCreated(found, createdFor(key).map((c) => c.ticket)));
       cache.set(key, { value });
       value.catch(() => cache.delete(key)); // a failure is not remembered
       return value;
@@ -79,7 +79,7 @@ export function cachedHelpdesk(
       if (requester) {
         const key = keyOf(requester);
         const now = Date.now();
-        createdHere.set(key, [{ ticket: created, at: now }, ...(createdHere.get(key) ?? []).filter((c) => now - c.at < ttlMs)]);
+        createdHere.set(key, [{ ticket: created, at: now }, ...createdFor(key, now)]);
         // The cached lookup (done, or still waiting on Zendesk) gets it too, keeping its age.
         const hit = cache.get(key);
         if (hit) {
