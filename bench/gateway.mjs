@@ -148,8 +148,10 @@ const runtime = path.resolve(process.env.BENCH_RUNTIME ?? root);
 const main = path.join(runtime, 'dist/agents/main.js');
 const dataDir = path.join(root, 'data/demo-shop');
 const state = mkdtempSync(path.join(os.tmpdir(), 'mac-bench-'));
+// The node flags the local target starts its runtime processes with (none in a build from before they existed).
+const { RUNTIME_NODE_FLAGS: nodeFlags = [] } = await import(path.join(runtime, 'dist/agents/launch.js'));
 const trivial = await startChild(['-e', trivialServer], { ready: /http:/ });
-const integrations = await startChild([main, '--role', 'integrations', '--state-dir', state], {
+const integrations = await startChild([...nodeFlags, main, '--role', 'integrations', '--state-dir', state], {
   stdin: JSON.stringify({ role: 'integrations', dataDir, releaseId: 'bench' }),
   ready: /ready \(release/,
 });
@@ -157,7 +159,7 @@ const { DEFAULT_MOCK_CREDENTIALS: creds } = await import(path.join(runtime, 'dis
 const u = integrations.urls;
 // BENCH_CPU_PROF=DIR: the platform process writes a V8 CPU profile there when it stops (node --cpu-prof).
 const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-const gateway = await startChild([...profile, main, '--role', 'platform', '--state-dir', state], {
+const gateway = await startChild([...nodeFlags, ...profile, main, '--role', 'platform', '--state-dir', state], {
   stdin: JSON.stringify({
     role: 'platform',
     dataDir,
@@ -190,7 +192,7 @@ try {
   const fmt = (name, r) =>
     `${name.padEnd(16)} ${String(Math.round(r.requests.average)).padStart(8)} ${ms(r.pct.p50)} ${ms(r.pct.p95)} ${ms(r.pct.p99)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(7)}`;
   console.log(`gateway load: ${connections} connections, ${seconds}s each; ${scenarios.length} scenarios played as conversations (multi-turn ones with their session id), greetings/thanks varied per conversation`);
-  console.log('deployment shape: platform and Shopify/Zendesk/GA4 stand-ins in separate processes (dist/agents/main.js --role platform|integrations)');
+  console.log(`deployment shape: platform and Shopify/Zendesk/GA4 stand-ins in separate processes (node ${[...nodeFlags, 'dist/agents/main.js'].join(' ')} --role platform|integrations)`);
   console.log(`${'server'.padEnd(16)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non2xx'.padStart(7)} ${'errors'.padStart(7)}`);
   console.log(fmt('trivial node', base));
   console.log(fmt('gateway', gw));

@@ -1,5 +1,6 @@
 // mac deploy on the local target, end to end: the real runtime processes, started detached, in a temp project.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,6 +47,8 @@ describe('mac deploy (local target)', () => {
     const pids = first.processes.map((p) => p.pid!);
     for (const pid of pids) expect(isAlive(pid), `pid ${pid}`).toBe(true);
     expect((await findProcesses(project.stateDir)).map((p) => p.pid).sort()).toEqual([...pids].sort());
+    // Started with the runtime's node flags (its young-generation size).
+    for (const pid of pids) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=64');
 
     const smoke = await project.mac(['smoke', '--json']);
     expect(smoke.code, smoke.stderr).toBe(0);

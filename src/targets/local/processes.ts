@@ -8,7 +8,7 @@ import { mkdir, open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { runFile, type Launch, type Role, type RunRecord } from '../../agents/launch.js';
+import { RUNTIME_NODE_FLAGS, runFile, type Launch, type Role, type RunRecord } from '../../agents/launch.js';
 import { packageRoot } from '../../paths.js';
 
 export const RUNTIME_ENTRY = path.join(packageRoot, 'dist', 'agents', 'main.js');
@@ -72,7 +72,7 @@ export async function startProcess(stateDir: string, launch: Launch, timeoutMs =
   const out = await open(log, 'a', 0o600);
   // What this process writes starts here: errors quote its lines, not those of the process it replaced.
   const from = (await out.stat()).size;
-  const child = spawn(process.execPath, [RUNTIME_ENTRY, '--role', launch.role, '--state-dir', stateDir], {
+  const child = spawn(process.execPath, [...RUNTIME_NODE_FLAGS, RUNTIME_ENTRY, '--role', launch.role, '--state-dir', stateDir], {
     detached: true,
     stdio: ['pipe', out.fd, out.fd],
     env: runtimeEnv(process.env),
