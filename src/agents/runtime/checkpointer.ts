@@ -12,8 +12,15 @@ const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
+let failing; // the last failure told, so a lasting one is told once
 const timer = setInterval(() => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { parentPort.postMessage({ error: String(err && err.message) }); }
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+    failing = undefined;
+  } catch (err) {
+    const error = String(err && err.message);
+    if (error !== failing) parentPort.postMessage({ error: (failing = error) });
+  }
 }, workerData.intervalMs);
 parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
 `;
