@@ -103,6 +103,7 @@ function withCreated(found: Ticket[], created: readonly Ticket[]): Ticket[] {
   const known = new Set(found.map((t) => t.id));
   const missing = created.filter((t) => !known.has(t.id));
   if (missing.length === 0) return found;
-  const at = new Map([...missing, ...found].map((t) => [t, Date.parse(t.createdAt)]));
-  return [...missing, ...found].sort((a, b) => at.get(b)! - at.get(a)!);
+  const all = [...missing, ...found];
+  const at = new Map(all.map((t) => [t, Date.parse(t.createdAt)]));
+  return all.sort((a, b) => at.get(b)! - at.get(a)!);
 }
