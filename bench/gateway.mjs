@@ -12,7 +12,7 @@
 // none, a thank-you or none, in the scenario's language — so messages vary as real ones do, and no stage is
 // measured answering the same ~100 strings over and over from a cache.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
 
-/** Starts a child; resolves with its URLs once `ready` matches its stdout. */
+/** Starts a child; resolves with its URLs once `ready` matches its stdout. `stop()` resolves once it has exited. */
 function startChild(args, { env = {}, stdin, ready }) {
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
   child.stdin.end(stdin ?? '');
@@ -32,11 +32,20 @@ function startChild(args, { env = {}, stdin, ready }) {
       out += d;
       if (ready.test(out)) {
         const urls = Object.fromEntries([...out.matchAll(/(\w+)(?: stand-in)? on (http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => [m[1], m[2]]));
-        resolve({ urls, url: /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], pid: child.pid, stop: () => child.kill('SIGINT') });
+        resolve({ urls, url: /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], pid: child.pid, stop: () => stopChild(child) });
       }
     });
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${out.slice(-2000)}`)));
   });
+}
+
+/** SIGINT, then SIGKILL if the child has not exited 15 s later. */
+function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise((r) => child.once('exit', r));
+  const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  child.kill('SIGINT');
+  return exited.finally(() => clearTimeout(kill));
 }
 
 /** CPU seconds (user + system) a process has used so far (Linux /proc; undefined elsewhere). */
@@ -204,11 +213,10 @@ try {
   console.log(`CPU per request, trivial run: server ${msPer(trivialCpu1[0] - trivialCpu0[0], base.requests.total)}, load generator ${generator(trivialCpu1[1], base.requests.total)} (${base.requests.total} requests)`);
   console.log(`gateway / trivial throughput = ${(gw.requests.average / base.requests.average).toFixed(3)} (goal ≥ 0.2 and ≥ 5,000 req/s)`);
 } finally {
-  trivial.stop();
-  gateway.stop();
+  const stopped = [trivial.stop(), gateway.stop()];
   // The stand-ins stop once the platform has (turns still running at the end would otherwise retry against a
   // closed port after the figures are taken).
-  await new Promise((r) => setTimeout(r, 1000));
-  integrations.stop();
+  await Promise.all(stopped);
+  await integrations.stop();
+  rmSync(state, { recursive: true, force: true }); // the run's databases and traces (tens of MB)
 }
-if (profile.length) await new Promise((r) => setTimeout(r, 3000)); // the profile is written on exit
