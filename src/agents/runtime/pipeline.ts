@@ -280,14 +280,30 @@ export function factPartsOf(
   message: string,
 ): string[] {
   const { kb, orders, products, tickets, ...rest } = k;
-  const parts: unknown[] = [...kb, ...orders, ...products, ...tickets, { ...rest, customer: undefined }, customer, ret, esc];
-  let shopPart = shopParts.get(shop);
-  if (shopPart === undefined) shopParts.set(shop, (shopPart = factPart(JSON.stringify(shop))));
-  return [shopPart, ...parts.filter((p) => p !== undefined).map((p) => factPart(JSON.stringify(p))), factPart(message)];
+  const perTurn: unknown[] = [{ ...rest, customer: undefined }, ret, esc];
+  return [
+    recordPart(shop),
+    ...kb.map(recordPart),
+    ...orders.map(recordPart),
+    ...products.map(recordPart),
+    ...tickets.map(recordPart),
+    ...(customer ? [recordPart(customer)] : []),
+    ...perTurn.filter((p) => p !== undefined).map((p) => factPart(JSON.stringify(p))),
+    factPart(message),
+  ];
 }
 
-/** The shop's fact fragment, made once per shop (the same object on every turn). */
-const shopParts = new WeakMap<Shop, string>();
+/**
+ * The fragment of the shop, a KB passage or a commerce record (order, product, ticket, customer), made once per
+ * object: the search and lookup caches hand the same objects to many turns, and none is ever changed in place (a
+ * change is a new object from a new lookup). The same string each turn also spares the output guardrail re-hashing it.
+ */
+const recordParts = new WeakMap<object, string>();
+function recordPart(record: object): string {
+  let part = recordParts.get(record);
+  if (part === undefined) recordParts.set(record, (part = factPart(JSON.stringify(record))));
+  return part;
+}
 
 // Timestamps become dates: replies state days, never clock times. `\d\d\d\d` rather than `\d{4}`: V8 then
 // rejects most starting positions with one quick check, ~5x faster over a fragment (same matches).

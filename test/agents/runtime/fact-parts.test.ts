@@ -1,6 +1,6 @@
 // The facts the output guardrail checks a reply against: one JSON fragment per record, timestamps cut to dates.
 import { describe, expect, it } from 'vitest';
-import type { KnowledgeResult } from '../../../src/agents/runtime/contracts.js';
+import type { Customer, KnowledgeResult } from '../../../src/agents/runtime/contracts.js';
 import { factPartsOf } from '../../../src/agents/runtime/pipeline.js';
 import { SHOP } from '../response/fixtures.js';
 
@@ -33,6 +33,21 @@ describe('factPartsOf', () => {
   ])('states %s as %s (replies give days, never clock times)', (at, stated) => {
     const [, ticketPart] = factPartsOf(knowledge(at), undefined, { escalate: false }, SHOP, undefined, '');
     expect(JSON.parse(ticketPart!).createdAt).toBe(stated);
+  });
+
+  it('reads each record object once, and a changed record (a new object from a new lookup) afresh', () => {
+    const first = knowledge('2026-11-23T19:26:15Z');
+    const again = factPartsOf(first, undefined, { escalate: false }, SHOP, undefined, '');
+    expect(factPartsOf(first, undefined, { escalate: false }, SHOP, undefined, '')).toEqual(again);
+    const moved = { ...first, tickets: [{ ...first.tickets[0]!, status: 'solved' }] };
+    const [, ticketPart] = factPartsOf(moved, undefined, { escalate: false }, SHOP, undefined, '');
+    expect(JSON.parse(ticketPart!).status).toBe('solved');
+  });
+
+  it('gives the customer’s record a fragment of its own, after the tickets', () => {
+    const customer: Customer = { id: 7, email: 'ana@example.com', firstName: 'Ana', lastName: 'Ruiz', tags: [], loyalty: { points: 120, tier: 'Silver' }, autoDelivery: false };
+    const parts = factPartsOf(knowledge(''), undefined, { escalate: false }, SHOP, customer, '');
+    expect(JSON.parse(parts[2]!)).toEqual(customer);
   });
 
   it('cuts timestamps in the customer’s message too', () => {
