@@ -35,6 +35,7 @@ describe('startCheckpointer', () => {
     const reopened = new Database(file, { readonly: true });
     expect(reopened.prepare('SELECT count(*) AS n FROM rows').get()).toEqual({ n: 2_000 });
     reopened.close();
+    rmSync(path.dirname(file), { recursive: true, force: true });
   });
 
   it('tells when its worker cannot open the database, the connection then checkpointing itself past the fallback', async () => {
