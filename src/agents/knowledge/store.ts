@@ -110,6 +110,9 @@ export class KnowledgeBase {
   private searcher?: Searcher;
   private queryEmbedder?: Embedder;
   private metaStatement?: BetterSqlite3.Statement<[string], string>;
+  private dataVersion?: BetterSqlite3.Statement<[], number>;
+  /** What changedElsewhere() last saw: the connection's data version and the last changing ingest's time. */
+  private seen?: { version: number; ingestedAt: string | undefined };
 
   constructor(
     readonly db: Database,
@@ -247,6 +250,7 @@ export class KnowledgeBase {
       s.setMeta.run('source_dir', dir);
     })();
     this.searcher = undefined; // its spelling vocabulary is the old one
+    if (this.seen) this.seen.ingestedAt = this.getMeta('ingested_at'); // this connection's own change
     options.onProgress?.({ phase: 'write', added, updated, removed: removed.length });
     if (!this.queryEmbedder || this.queryEmbedder.id !== embedder.id || this.queryEmbedder.dims !== embedder.dims) {
       this.queryEmbedder = embedder;
@@ -305,6 +309,22 @@ export class KnowledgeBase {
   /** How a query is read before it touches the index: words, spelling corrections, thesaurus expansions, MATCH. */
   explain(query: string, options: SearchOptions = {}): QueryPlan {
     return this.getSearcher().plan(query, options);
+  }
+
+  /**
+   * Whether another connection (`mac kb ingest` next to a running platform) has changed the knowledge base since the
+   * last call; if so, what searches had read from it (passages, vectors, spelling vocabulary) is dropped. When nothing
+   * was written elsewhere this costs one PRAGMA. The first call only takes note.
+   */
+  changedElsewhere(): boolean {
+    this.dataVersion ??= this.db.prepare<[], number>('PRAGMA data_version').pluck();
+    const version = this.dataVersion.get()!;
+    if (this.seen?.version === version) return false;
+    const ingestedAt = this.getMeta('ingested_at');
+    const changed = this.seen !== undefined && this.seen.ingestedAt !== ingestedAt;
+    this.seen = { version, ingestedAt };
+    if (changed) this.searcher = undefined;
+    return changed;
   }
 
   private getSearcher(): Searcher {

@@ -58,14 +58,22 @@ export function commerceOf(shopify: ShopifyClient): Commerce {
   };
 }
 
-/** Ingests the knowledge folder and answers identical searches from memory (customers ask the same questions). */
+/**
+ * Ingests the knowledge folder and answers identical searches from memory (customers ask the same questions). An
+ * ingest by another process (`mac kb ingest`) is answered from at the next search.
+ */
 export async function searchableKnowledgeBase(db: Database.Database, kbDir: string, log: (line: string) => void): Promise<KnowledgeSearch> {
   const kb = openKnowledgeBase(db);
   const ingested = await kb.ingest(kbDir, new HashedNgramEmbedder());
   log(`knowledge base: ${ingested.documents} documents, ${ingested.chunks} chunks`);
+  kb.changedElsewhere();
   const cache = new LRUCache<string, KbHit[]>({ max: 5_000 });
   return {
     search(q: string, opts: { k?: number; language?: Language }): KbHit[] {
+      if (kb.changedElsewhere()) {
+        cache.clear();
+        log('knowledge base: changed by another process; searching the new index');
+      }
       const key = `${opts.language ?? ''}|${opts.k ?? ''}|${q.trim().toLowerCase()}`;
       let hits = cache.get(key);
       if (!hits) cache.set(key, (hits = kb.searchSync(q, opts)));
