@@ -8,6 +8,7 @@ import type { KbSearchHit, QueryPlan, SearchMode } from '../agents/knowledge/sea
 import type { IngestResult, KnowledgeBase } from '../agents/knowledge/store.js';
 import { LANGUAGES, type Language } from '../agents/runtime/contracts.js';
 import type { Deps } from '../deps.js';
+import { demoShopDir } from '../paths.js';
 import { PreconditionError, UsageError, UserError } from '../errors.js';
 import type { Step } from '../io.js';
 
@@ -21,6 +22,9 @@ export interface KbIngestOptions {
 export interface KbIngestReport extends IngestResult {
   dir: string;
   database: string;
+  /** The folder the environment's local platform indexes when it starts, when that is not `dir`: it will replace
+   *  these documents there. */
+  platformKbDir?: string;
 }
 
 export interface KbSearchOptions {
@@ -93,6 +97,7 @@ export async function kbIngestRun(opts: KbIngestOptions, deps: Deps): Promise<Kb
   if (!info.isDirectory()) throw new UsageError(`Not a folder: ${dir}`, 'mac kb ingest takes the folder that holds the documents, not a file.');
 
   const { io } = deps;
+  const platformKbDir = await localPlatformKbDir(deps);
   return withKnowledgeBase(deps, true, async (kb, database) => {
     const { HashedNgramEmbedder } = await import('../agents/knowledge/embed.js');
     const { KbSourceError } = await import('../agents/knowledge/chunk.js');
@@ -114,7 +119,7 @@ export async function kbIngestRun(opts: KbIngestOptions, deps: Deps): Promise<Kb
         `${result.added} added, ${result.updated} updated, ${result.removed} removed, ${result.unchanged} unchanged` +
           (result.rebuilt && result.documents > 0 && result.added !== result.documents ? ' (full rebuild)' : ''),
       );
-      return { dir, database, ...result };
+      return { dir, database, ...result, ...(platformKbDir && platformKbDir !== dir ? { platformKbDir } : {}) };
     } catch (err) {
       step.fail(err instanceof Error ? err.message : String(err));
       if (err instanceof KbSourceError) {
@@ -148,6 +153,15 @@ export async function kbSearchRun(opts: KbSearchOptions, deps: Deps): Promise<Kb
   });
 }
 
+/** The knowledge folder a local environment's platform ingests when it starts (shop.kb, else <shop.data>/kb). */
+async function localPlatformKbDir(deps: Deps): Promise<string | undefined> {
+  const { config, projectDir } = await deps.environment();
+  if (config.target !== 'local') return undefined;
+  const { shop } = config;
+  if (shop.kb) return path.resolve(projectDir, shop.kb);
+  return path.join(shop.data ? path.resolve(projectDir, shop.data) : demoShopDir, 'kb');
+}
+
 async function withKnowledgeBase<T>(deps: Deps, create: boolean, fn: (kb: KnowledgeBase, database: string) => Promise<T>): Promise<T> {
   const env = await deps.environment();
   const database = platformDatabasePath(env.stateDir);
@@ -175,6 +189,12 @@ function printIngest(r: KbIngestReport, deps: Deps): void {
   io.out(`  this run   ${r.added} added, ${r.updated} updated, ${r.removed} removed, ${r.unchanged} unchanged, ${r.skipped} skipped`);
   io.out(`  embedder   ${r.embedder.id} (${r.embedder.dims} dims), ${r.embedded} chunk${r.embedded === 1 ? '' : 's'} embedded`);
   if (r.skippedFiles.length) io.out(`  skipped    ${r.skippedFiles.join(', ')}`);
+  if (r.platformKbDir) {
+    io.warn(
+      `The platform re-indexes ${display(deps.cwd, r.platformKbDir)} each time it starts, replacing these documents. ` +
+        `To keep them, set shop.kb: ${display(deps.cwd, r.dir)} in mac.yaml.`,
+    );
+  }
 }
 
 function printSearch(r: KbSearchReport, deps: Deps): void {

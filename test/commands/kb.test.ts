@@ -72,6 +72,23 @@ describe('mac kb', () => {
     expect(second.stdout).toMatch(/this run\s+0 added, 0 updated, 0 removed, 27 unchanged, 0 skipped/);
   });
 
+  it('ingest of a folder other than the platform’s warns that the platform re-indexes its own at start; shop.kb keeps it', async () => {
+    const other = path.join(dir, 'my-kb');
+    await mkdir(other);
+    await writeFile(path.join(other, 'hours.md'), '# Opening hours\n\n## Weekdays\n\nWe answer from 9 to 17.\n');
+    const warned = await mac(['kb', 'ingest', 'my-kb'], dir);
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stderr).toContain(`The platform re-indexes ${DEMO_KB} each time it starts, replacing these documents. To keep them, set shop.kb: my-kb in mac.yaml.`);
+    const json = JSON.parse((await mac(['kb', 'ingest', 'my-kb', '--json'], dir)).stdout);
+    expect(json).toMatchObject({ dir: other, platformKbDir: DEMO_KB });
+
+    await writeFile(path.join(dir, 'mac.yaml'), 'environments:\n  local:\n    target: local\n    shop:\n      kb: ./my-kb\n');
+    const kept = await mac(['kb', 'ingest', 'my-kb', '--json'], dir);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(JSON.parse(kept.stdout).platformKbDir).toBeUndefined();
+    expect(kept.stderr).toBe('');
+  });
+
   it('search finds passages with citations, in the requested language', async () => {
     expect((await mac(['kb', 'ingest', DEMO_KB], dir)).code).toBe(0);
 
