@@ -124,16 +124,21 @@ export function nirValid(raw: string): boolean {
 
 // ---- precompiled patterns ------------------------------------------------------------------------------------
 
-// Local parts and domains may hold non-ASCII letters (RFC 6531 / IDN): "zoé.l@exemple.fr".
+// Local parts and domains may hold non-ASCII letters (RFC 6531 / IDN): "zoé.l@exemple.fr"; local parts apostrophes
+// ("o'brien@example.com").
 const EMAIL_RE =
-  /(?<![\p{L}\p{N}_.%+-])[\p{L}\p{N}](?:[\p{L}\p{N}._%+-]{0,62}[\p{L}\p{N}_%+-])?@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+\p{L}{2,24}(?![\p{L}\p{N}_-])/gu;
+  /(?<![\p{L}\p{N}_.%+-])[\p{L}\p{N}](?:[\p{L}\p{N}._%+'-]{0,62}[\p{L}\p{N}_%+-])?@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+\p{L}{2,24}(?![\p{L}\p{N}_-])/gu;
 
 // Phone candidates: a maximal run of digits and phone separators, validated afterwards (no nested quantifiers, so
 // no catastrophic backtracking on long digit strings).
 const PHONE_RUN_RE = /(?:\+|\(\+?)?\d(?:[\d()-]|[ \u00A0.](?=[\d(+]))*/g;
 
-// 13–19 digits, optionally grouped by single spaces or dashes.
-const CARD_RE = /(?<![\w.,-])\d(?:[ -]?\d){12,18}(?![\w]|[.,-]?\d|[ ]\d)/g;
+const EXTENSION_RE = /^x\d{1,5}(?![\w])/i;
+
+// 13–19 digits, optionally grouped by a space, two spaces, a dash or a dot, letters allowed around them
+// ("card4111…"). More digits may follow after a space (an expiry date, a CVV): cards() then cuts the candidate back
+// to a card number ending at a group boundary.
+const CARD_RE = /(?<![\d_.,-])\d(?:(?:[ .-]| {2})?\d){12,18}(?![\d_]|[.,-]?\d)/g;
 
 // The IBAN start; the length comes from the country's spec.
 const IBAN_START_RE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?=[ ]?[A-Za-z0-9])/g;
@@ -213,6 +218,10 @@ interface Digits {
 
 const DIGIT_RUN_RE = /\d+/g;
 
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 function isAsciiLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
@@ -265,7 +274,8 @@ function digitsIn(text: string): Digits {
     runs.push(start, start + n);
     total += n;
     const joiner = start === prevEnd + 1 ? text.charCodeAt(prevEnd) : 0;
-    card = joiner === 32 || joiner === 45 ? card + n : n;
+    const twoSpaces = start === prevEnd + 2 && text.charCodeAt(prevEnd) === 32 && text.charCodeAt(prevEnd + 1) === 32;
+    card = joiner === 32 || joiner === 45 || joiner === 46 || twoSpaces ? card + n : n;
     id = joiner === 32 || joiner === 45 || joiner === 46 ? id + n : n;
     dots = joiner === 46 ? dots + 1 : 0;
     if (card > cardGroup) cardGroup = card;
@@ -312,10 +322,11 @@ function esAddressPossible(text: string, runs: readonly number[]): boolean {
   return false;
 }
 
-// An email's local part is the whole run of [\p{L}\p{N}._%+-] before its '@' (EMAIL_RE's look-behind refuses a
-// start inside such a run), of at most 64 characters: one try per '@', where that run starts.
+// An email's local part is the whole run of [\p{L}\p{N}._%+'-] before its '@' (EMAIL_RE's look-behind refuses a
+// start inside such a run), of at most 64 characters, less the quotes it starts with ('jane@example.com'): one try
+// per '@', where that run starts.
 const EMAIL_AT_RE = new RegExp(EMAIL_RE.source, 'uy');
-const LOCAL_PART_CHAR = /^[\p{L}\p{N}._%+-]$/u;
+const LOCAL_PART_CHAR = /^[\p{L}\p{N}._%+'-]$/u;
 const ASCII_LOCAL_PART = new Uint8Array(128);
 for (let c = 0; c < 128; c++) ASCII_LOCAL_PART[c] = LOCAL_PART_CHAR.test(String.fromCharCode(c)) ? 1 : 0;
 
@@ -369,7 +380,8 @@ function scan(re: RegExp, text: string, each: (m: RegExpExecArray) => boolean | 
 function emails(text: string, out: Found[], _digits: Digits): void {
   let from = 0;
   for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', Math.max(from, at + 1))) {
-    const start = localPartStart(text, at);
+    let start = localPartStart(text, at);
+    while (start >= 0 && start < at && text.charCodeAt(start) === 39) start++; // an opening quote '
     if (start < from || start === at) continue;
     EMAIL_AT_RE.lastIndex = start;
     const m = EMAIL_AT_RE.exec(text);
@@ -436,14 +448,17 @@ function phones(text: string, out: Found[], digits: Digits): void {
     if (/[\w@#/$€£.,]/.test(before)) return;
     if (before === '-' && /[A-Za-z0-9]/.test(text[start - 2] ?? '')) return;
     const after = text[start + raw.length] ?? '';
-    if (/[\w@/%$€£]/.test(after) || (/[.,]/.test(after) && /\d/.test(text[start + raw.length + 1] ?? ''))) return;
+    // An extension written right after the number ("514-555-0123x12") leaves the number a phone.
+    const extension = (after === 'x' || after === 'X') && EXTENSION_RE.test(text.slice(start + raw.length, start + raw.length + 8));
+    if ((/[\w@/%$€£]/.test(after) && !extension) || (/[.,]/.test(after) && /\d/.test(text[start + raw.length + 1] ?? ''))) return;
     if (/^\d{4}-\d{1,2}-\d{1,2}$/.test(raw) || /^\d{1,3}(?:[.,]\d{3})+$/.test(raw)) return; // a date, a number
     const pieces = [{ s: start, v: raw }];
     if (!phoneValid(raw)) {
       pieces.length = 0;
-      // A short number glued on either side ("call 514-555-0123 2 times", "at 5 514-555-0123"): drop it once.
+      // A short number glued on either side ("call 514-555-0123 2 times", "at 5 514-555-0123", a PIN after it):
+      // drop it once.
       const lead = /^\d{1,3} +/.exec(raw);
-      const tail = / +\d{1,3}$/.exec(raw);
+      const tail = / +\d{1,4}$/.exec(raw);
       const rest = tail ? raw.slice(0, tail.index).replace(/[\s.(-]+$/, '') : '';
       if (lead && phoneValid(raw.slice(lead[0].length))) pieces.push({ s: start + lead[0].length, v: raw.slice(lead[0].length) });
       else if (tail && phoneValid(rest)) pieces.push({ s: start, v: rest });
@@ -457,9 +472,46 @@ function phones(text: string, out: Found[], digits: Digits): void {
 
 function cards(text: string, out: Found[], digits: Digits): void {
   if (digits.cardGroup < 13) return;
-  scan(CARD_RE, text, (m) => {
-    if (isCardNumber(digitsOf(m[0]))) out.push({ kind: 'card', start: m.index, end: m.index + m[0].length, value: m[0] });
-  });
+  CARD_RE.lastIndex = 0;
+  for (let m = CARD_RE.exec(text); m; m = CARD_RE.exec(text)) {
+    const value = cardIn(m[0]);
+    if (value !== undefined) {
+      out.push({ kind: 'card', start: m.index, end: m.index + value.length, value });
+      CARD_RE.lastIndex = m.index + value.length; // another card may follow ("4111 … 1111 5555 … 4444")
+    } else {
+      // A card may start at a later group ("order 10234 4111 1111 1111 1111"): at the next one a card issuer's
+      // number can start with (2–6).
+      CARD_RE.lastIndex = nextIssuerGroup(m[0], m.index);
+    }
+  }
+}
+
+/** The offset in the text of the first group after the first in `candidate` (at `at`) that starts with 2–6; past
+ *  the candidate when there is none. */
+function nextIssuerGroup(candidate: string, at: number): number {
+  for (let i = 1; i < candidate.length; i++) {
+    const c = candidate.charCodeAt(i);
+    if (c >= 50 && c <= 54 && !isDigit(candidate.charCodeAt(i - 1))) return at + i;
+  }
+  return at + candidate.length;
+}
+
+/** The candidate if it is a card number, else its longest prefix that is and ends where a digit group does
+ *  ("4111 1111 1111 1111 12" of "… 12/26"). */
+function cardIn(candidate: string): string | undefined {
+  if (isCardNumber(digitsOf(candidate))) return candidate;
+  let digitCount = 0;
+  const ends: number[] = [];
+  for (let i = 0; i < candidate.length; i++) {
+    if (!isDigit(candidate.charCodeAt(i))) continue;
+    digitCount++;
+    if (digitCount >= 13 && i + 1 < candidate.length && !isDigit(candidate.charCodeAt(i + 1))) ends.push(i + 1);
+  }
+  for (let k = ends.length - 1; k >= 0; k--) {
+    const prefix = candidate.slice(0, ends[k]);
+    if (isCardNumber(digitsOf(prefix))) return prefix;
+  }
+  return undefined;
 }
 
 function ibans(text: string, out: Found[], digits: Digits): void {

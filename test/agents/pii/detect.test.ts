@@ -51,6 +51,12 @@ describe('detectPii: email', () => {
   it('does not take a handle or a domain alone', () => {
     expect(kinds('follow @cinderfell on example.com')).toEqual([]);
   });
+  it("takes an apostrophe inside the local part, not a quote around the address", () => {
+    expect(found("mail o'brien@example.com or 'ana@example.com'")).toEqual([
+      ['email', "o'brien@example.com"],
+      ['email', 'ana@example.com'],
+    ]);
+  });
 });
 
 describe('detectPii: phone', () => {
@@ -69,8 +75,13 @@ describe('detectPii: phone', () => {
     expect(found(text)).toEqual([['phone', value]]);
   });
 
-  it('drops a short number glued to a phone ("… 2 times")', () => {
+  it('drops a short number glued to a phone ("… 2 times", a PIN)', () => {
     expect(found('call 514-555-0123 2 times')).toEqual([['phone', '514-555-0123']]);
+    expect(found('call 514-555-0123 1234')).toEqual([['phone', '514-555-0123']]);
+  });
+
+  it('takes a number followed by its extension ("x12")', () => {
+    expect(found('call +1-514-555-0123x12')).toEqual([['phone', '+1-514-555-0123']]);
   });
 
   it.each([
@@ -106,6 +117,22 @@ describe('detectPii: card', () => {
 
   it('does not take carrier tracking numbers: UPS, Canada Post (Luhn fails or no card issuer)', () => {
     expect(kinds('UPS 1Z999AA10123456784, Postes Canada 7023 4567 8901 2345, 7023456789012343')).toEqual([]);
+  });
+
+  it.each([
+    ['its expiry date', 'My card is 4111 1111 1111 1111 12/26 cvv 123', '4111 1111 1111 1111'],
+    ['its CVV', 'card 4111111111111111 123', '4111111111111111'],
+    ['its expiry as digits', 'pay with 5555555555554444 1225', '5555555555554444'],
+    ['an order number before it', 'order 10234 4111 1111 1111 1111', '4111 1111 1111 1111'],
+    ['dots between the groups', 'card 4111.1111.1111.1111', '4111.1111.1111.1111'],
+    ['two spaces between the groups', 'card 4111  1111  1111  1111', '4111  1111  1111  1111'],
+    ['a word glued to it', 'card4111111111111111', '4111111111111111'],
+  ])('finds a card followed or preceded by %s', (_name, text, value) => {
+    expect(found(text).filter(([kind]) => kind === 'card')).toEqual([['card', value]]);
+  });
+
+  it('does not take part of a longer grouped number without a card issuer (USPS tracking)', () => {
+    expect(kinds('USPS 9400 1000 0000 0000 0000 00 and 9205 5000 0000 0000 0000 00 arrived')).not.toContain('card');
   });
 
   it('ignores last-4 mentions', () => {

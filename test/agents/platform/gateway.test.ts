@@ -1,5 +1,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chat, demoPlatform } from './helpers.js';
 
@@ -91,5 +92,21 @@ describe('gateway', () => {
     for (const secret of [email, phone, card, '4111111111111111', '5550199']) expect(text).not.toContain(secret);
     const spans = text.trim().split('\n').map((l) => JSON.parse(l) as { agent?: string; latency_ms: number; cost_usd: number });
     expect(spans.filter((s) => s.agent).every((s) => typeof s.latency_ms === 'number' && typeof s.cost_usd === 'number')).toBe(true);
+  });
+
+  it('keeps a card followed by its expiry date and CVV out of traces and the stored conversation', async () => {
+    const r = await chat(p.url, { message: 'My card is 4111 1111 1111 1111 12/26 cvv 123, and 5555555555554444 1225 was charged twice.' });
+    await p.flush();
+    const files = (await readdir(p.tracesDir)).filter((f) => f.endsWith('.jsonl'));
+    const text = (await Promise.all(files.map((f) => readFile(path.join(p.tracesDir, f), 'utf8')))).join('');
+    expect(text).toContain(r.json.trace_id as string);
+    const db = new Database(path.join(p.stateDir, 'data', 'platform.db'), { readonly: true });
+    const turns = db.prepare('SELECT text FROM conversation_turns WHERE session_id = ?').pluck().all(r.json.session_id) as string[];
+    db.close();
+    expect(turns).toHaveLength(2);
+    for (const secret of ['4111 1111 1111 1111', '5555555555554444']) {
+      expect(text).not.toContain(secret);
+      for (const turn of turns) expect(turn).not.toContain(secret);
+    }
   });
 });
