@@ -112,12 +112,15 @@ export class ShopifyClient {
     return exact ? normalizeOrder(exact) : null;
   }
 
-  /** All orders placed with this email (any status), newest first. */
+  /**
+   * Every order (any status) of the customer with this email, newest first. Through the customer's own orders
+   * (customers/{id}/orders.json): `email` is not one of GET /orders.json's filters, and Shopify ignores a filter it
+   * does not know, which would hand over the whole shop's orders.
+   */
   async ordersByEmail(email: string): Promise<Order[]> {
-    const orders = await this.paginate<ShopifyOrderWire>('orders.json', 'orders', {
-      email: email.trim(),
-      status: 'any',
-    });
+    const customer = await this.customerByEmail(email);
+    if (!customer) return [];
+    const orders = await this.paginate<ShopifyOrderWire>(`customers/${customer.id}/orders.json`, 'orders', { status: 'any' });
     return orders.map(normalizeOrder).sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
   }
 

@@ -112,6 +112,17 @@ describe('ShopifyClient against the mock (demo shop)', () => {
     expect(await h.shopify.ordersByEmail('nobody@example.com')).toEqual([]);
   });
 
+  it('ordersByEmail never hands over other customers’ orders: GET /orders.json ignores an email filter', async () => {
+    const res = await fetch(`${h.mocks.urls.shopify}/admin/api/2024-10/orders.json?email=ava.martinez%40example.net&status=any`, {
+      headers: { 'x-shopify-access-token': h.mocks.credentials.shopify.accessToken },
+    });
+    const emails = new Set(((await res.json()) as { orders: { email: string }[] }).orders.map((o) => o.email));
+    expect(emails.size).toBeGreaterThan(1); // what a client relying on the filter would have shown
+    const orders = await h.shopify.ordersByEmail('Ava.Martinez@example.net');
+    expect(orders.length).toBeGreaterThan(0);
+    expect(new Set(orders.map((o) => o.email.toLowerCase()))).toEqual(new Set(['ava.martinez@example.net']));
+  });
+
   it('customer(email) fills loyalty from metafields and auto-delivery from the tag', async () => {
     const olivia = await h.shopify.customer('Olivia.Bennett@example.com');
     expect(olivia).toMatchObject({
