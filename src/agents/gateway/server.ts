@@ -42,7 +42,11 @@ export async function startGateway(deps: GatewayDeps, opts: { port: number; host
   const limiter = new RateLimiter(deps.rateLimit?.perMinute ?? 30, deps.rateLimit?.burst ?? 5);
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (err instanceof HttpError) return send(res, err.status, { error: err.message, ...err.extra });
+      if (err instanceof HttpError) {
+        // The rest of an oversized body is not read: the connection ends after the answer.
+        if (err.status === 413) res.setHeader('Connection', 'close');
+        return send(res, err.status, { error: err.message, ...err.extra });
+      }
       // An agent that is not running or not answering (distributed deployment): the platform is degraded, not broken.
       if (err instanceof AgentCallError && (err.code === 'no_agent' || err.code === 'timeout')) {
         deps.log?.(`gateway: ${err.message}`);
@@ -71,7 +75,10 @@ export async function startGateway(deps: GatewayDeps, opts: { port: number; host
           throw new HttpError(429, 'too many messages in this session; please wait', { retry_after_s: r.retryAfterS });
         }
       }
-      return send(res, 200, await deps.chat(v.value));
+      const reply = await deps.chat(v.value);
+      // The message that opened a session counts towards its burst too.
+      if (!v.value.session_id) limiter.take(reply.session_id);
+      return send(res, 200, reply);
     }
     if (path === '/health') return send(res, 200, { status: 'ok' });
     if (path === '/ready') return (await deps.ready()) ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'starting' });
@@ -83,9 +90,9 @@ export async function startGateway(deps: GatewayDeps, opts: { port: number; host
       if (method !== 'POST') throw new HttpError(405, 'use POST');
       const raw = await readBody(req);
       verifyShopify(req, raw, deps.shopifyWebhookSecret);
-      const topicParam = decodeURIComponent(path.slice('/webhooks/shopify/'.length));
+      const topicParam = decodePathSegment(path.slice('/webhooks/shopify/'.length));
       const topic = String(req.headers['x-shopify-topic'] ?? topicParam.replace(/^([a-z_]+)[-.]/, '$1/'));
-      const subject = SHOPIFY_TOPICS[topic];
+      const subject = ownValue(SHOPIFY_TOPICS, topic);
       if (!subject) throw new HttpError(400, `unknown Shopify topic "${topic}"`, { known: Object.keys(SHOPIFY_TOPICS) });
       const event = deps.bus.publish(subject, { topic, payload: parseJson(raw) as Record<string, unknown> });
       return send(res, 202, { accepted: true, id: event.id, subject });
@@ -94,7 +101,7 @@ export async function startGateway(deps: GatewayDeps, opts: { port: number; host
       if (method !== 'POST') throw new HttpError(405, 'use POST');
       const body = parseJson(await readBody(req)) as { event?: unknown; type?: unknown };
       const name = String(body?.event ?? body?.type ?? '');
-      const subject = ZENDESK_EVENTS[name];
+      const subject = ownValue(ZENDESK_EVENTS, name);
       if (!subject) throw new HttpError(400, `unknown Zendesk event "${name}"`, { known: Object.keys(ZENDESK_EVENTS) });
       const event = deps.bus.publish(subject, { payload: body as Record<string, unknown> });
       return send(res, 202, { accepted: true, id: event.id, subject });
@@ -120,6 +127,19 @@ export async function startGateway(deps: GatewayDeps, opts: { port: number; host
   };
 }
 
+/** A table's own entry: a topic named "constructor" or "__proto__" is unknown, not Object.prototype's member. */
+function ownValue(table: Readonly<Record<string, string>>, key: string): string | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'malformed percent-encoding in the path');
+  }
+}
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -133,8 +153,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY_BYTES) {
+        // Not destroyed here: the 413 must reach the client first (the connection closes after it). What is still
+        // coming is read and dropped meanwhile.
+        req.removeAllListeners('data');
+        req.resume();
+        chunks.length = 0;
         reject(new HttpError(413, `request body exceeds ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
         return;
       }
       chunks.push(c);

@@ -103,6 +103,7 @@ export class SessionStore {
       }
     }
     const session: Session = { id: id ?? randomUUID(), turns: 0, lastSeen: now };
+    this.sessions.delete(session.id); // an idle one it replaces: the new one is the most recent
     this.sessions.set(session.id, session);
     const max = this.opts.maxSessions ?? 100_000;
     if (this.sessions.size > max) {

@@ -59,6 +59,42 @@ describe('gateway', () => {
     }
   });
 
+  it('counts the message that opened a session towards its burst', async () => {
+    const first = await chat(p.url, { message: 'hello' });
+    const statuses = [first.status];
+    for (let i = 0; i < 5; i++) statuses.push((await chat(p.url, { message: 'hello', session_id: first.json.session_id })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+
+  it('answers webhook topics and events named like Object.prototype members, or a malformed path, with a 400', async () => {
+    const post = (pathname: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(new URL(pathname, p.url), { method: 'POST', headers, body: JSON.stringify(body) });
+    const responses = [
+      await post('/webhooks/shopify/constructor', {}),
+      await post('/webhooks/shopify/__proto__', {}),
+      await post('/webhooks/shopify/orders-create', {}, { 'x-shopify-topic': 'hasOwnProperty' }),
+      await post('/webhooks/shopify/%E0%A4%A', {}),
+      await post('/webhooks/zendesk', { event: 'constructor' }),
+      await post('/webhooks/zendesk', { type: 'toString' }),
+      await post('/webhooks/zendesk', { event: '__proto__' }),
+    ];
+    expect(responses.map((r) => r.status)).toEqual([400, 400, 400, 400, 400, 400, 400]);
+  });
+
+  it('answers an oversized chunked body with a 413, not a reset connection', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(new URL('/v1/chat', p.url), { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write(`{"message": "${'x'.repeat(40 * 1024)}`); // no content-length: chunked
+      req.end(`${'y'.repeat(40 * 1024)}"}`);
+    });
+    expect(status).toBe(413);
+  });
+
   it('limits a session to a burst of 5 messages (429)', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push((await chat(p.url, { message: 'hello', session_id: 'burst-test' })).status);

@@ -39,6 +39,18 @@ describe('sessions', () => {
     expect(store.get('a').turns).toBe(7);
     expect(store.get('b').turns).toBe(0);
   });
+
+  it('counts a session resumed after going idle as the most recent, not the oldest', () => {
+    let now = 0;
+    const store = new SessionStore(undefined, { maxSessions: 2, idleMs: 1000, now: () => now });
+    store.get('a');
+    now = 10;
+    store.get('b').turns = 3;
+    now = 5000; // both idle
+    store.get('a').turns = 1; // a fresh session under the same id
+    store.get('c');
+    expect(store.get('a').turns).toBe(1);
+  });
 });
 
 describe('rate limiter', () => {
