@@ -50,13 +50,33 @@ const FALLBACK: Record<Language, string> = {
 type AgentName = (typeof AGENTS)[keyof typeof AGENTS];
 
 export class Pipeline {
+  /** Per session, the last turn taken in hand: a session's turns run one after the other. */
+  private readonly lastTurn = new Map<string, Promise<unknown>>();
+
   constructor(private readonly d: PipelineDeps) {}
 
   private now(): Date {
     return this.d.now ? this.d.now() : new Date();
   }
 
-  async handle(req: ChatRequest): Promise<ChatResponse> {
+  /**
+   * Answers a message. Two messages of one session sent together (a double click) are answered in order, the second
+   * knowing what the first did: the ticket it opened, the question it asked.
+   */
+  handle(req: ChatRequest): Promise<ChatResponse> {
+    const id = req.session_id;
+    if (!id) return this.turn(req);
+    const before = this.lastTurn.get(id);
+    const mine = before ? before.then(() => this.turn(req), () => this.turn(req)) : this.turn(req);
+    this.lastTurn.set(id, mine);
+    const forget = () => {
+      if (this.lastTurn.get(id) === mine) this.lastTurn.delete(id);
+    };
+    mine.then(forget, forget);
+    return mine;
+  }
+
+  private async turn(req: ChatRequest): Promise<ChatResponse> {
     const started = performance.now();
     const { d } = this;
     const session = d.sessions.get(req.session_id);

@@ -88,6 +88,18 @@ describe('an identified customer asking about their request', () => {
   });
 });
 
+describe('two messages of one conversation sent together (a double click)', () => {
+  it('are answered in turn: the second knows of the ticket the first opened, and no second one is made', async () => {
+    const before = p.mockState!.tickets.length;
+    const [a, b] = await Promise.all(
+      ['I want to speak to a human agent please', 'Let me talk to a real person now'].map((m) => ask(m, AVA, 'double-click')),
+    );
+    expect(a.escalation?.ticket_id).toMatch(/^\d+$/);
+    expect(b.escalation?.ticket_id).toBe(a.escalation?.ticket_id);
+    expect(p.mockState!.tickets.length - before).toBe(1);
+  });
+});
+
 describe('an open request about the same thing is mentioned', () => {
   it('an escalated lost parcel mentions the request already open about that order', async () => {
     const r = await ask('Where is my order #10252?', DANIEL);
