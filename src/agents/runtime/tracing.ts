@@ -97,8 +97,8 @@ const RECORD_FIELDS = new Set(['agent', 'action', 'inputs', 'outputs', 'reasonin
 
 /**
  * A span as its TraceRecord's JSON line, written directly: the line JSON.stringify would give for the record whose
- * strings are redacted and whose `inputs`/`outputs` (JSON text) are redacted then parsed back (text that no longer
- * parses stays a string). Stage spans repeat the same attribute strings ('{"is_safe":true,"threats":[]}', the same
+ * strings are redacted and whose `inputs`/`outputs` (JSON text) are parsed, their strings and numbers redacted (text
+ * that does not parse stays a string, redacted). Stage spans repeat the same attribute strings ('{"is_safe":true,"threats":[]}', the same
  * reasoning…), so each string's redacted JSON is remembered: the redactor is a pure function of its input.
  */
 class TraceLines {
@@ -140,13 +140,34 @@ class TraceLines {
     return json;
   }
 
-  /** A JSON-text attribute, redacted then parsed back: `,"key":value`, or nothing when absent. */
+  /** A JSON-text attribute, parsed and redacted: `,"key":value`, or nothing when absent. */
   private parsed(key: string, v: AttributeValue | undefined): string {
     if (typeof v !== 'string') return field(key, v);
     let json = this.jsons.get(v);
-    if (json === undefined) this.jsons.set(v, (json = JSON.stringify(safeJson(this.redact(v)))));
+    if (json === undefined) this.jsons.set(v, (json = JSON.stringify(redactValues(safeJson(v), this.redact))));
     return `,"${key}":${json}`;
   }
+}
+
+/**
+ * Every string and number in a parsed value, redacted. The values are redacted, not the JSON text: in the text a
+ * line break is `\n`, and "\n514-555-0123" would then read as a word glued to the number.
+ */
+function redactValues(value: unknown, redact: Redactor): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (typeof value === 'number') {
+    const text = String(value);
+    const redacted = redact(text);
+    return redacted === text ? value : redacted;
+  }
+  if (Array.isArray(value)) return value.map((v) => redactValues(v, redact));
+  if (value && typeof value === 'object') {
+    // No prototype: a "__proto__" member of the parsed text stays a member.
+    const out: Record<string, unknown> = Object.create(null);
+    for (const [k, v] of Object.entries(value)) out[k] = redactValues(v, redact);
+    return out;
+  }
+  return value;
 }
 
 /** `,"key":<json>`, or nothing when the value has no JSON (undefined), as JSON.stringify leaves such a member out. */
