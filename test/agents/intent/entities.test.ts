@@ -74,6 +74,12 @@ describe('emails and phones', () => {
     expect(ents('please update the phone number on my order to 555-0142').phones).toEqual(['5550142']);
   });
 
+  it('reads a phone among other numbers, and none in a run of single digits or of repeated groups', () => {
+    expect(ents('order 10234, ref 5566 7788, call me at +1 415 555 0142 after 5 pm, $45.50').phones).toEqual(['+14155550142']);
+    expect(ents('1 '.repeat(2048).trim()).phones).toEqual([]);
+    expect(ents('12 '.repeat(1365).trim(), 'fr').phones).toEqual([]);
+  });
+
   it('does not read order numbers or amounts as phones', () => {
     expect(ents('order #10234 cost $45.50').phones).toEqual([]);
     expect(ents('ORD-10234 and ORD-10241').phones).toEqual([]);
