@@ -51,6 +51,17 @@ describe('gateway', () => {
     expect(long).toEqual({ status: 400, json: { error: 'message must be at most 4096 characters', field: 'message' } });
   });
 
+  it('counts message length in characters as people count them, and takes customer emails with spaces around or accents', async () => {
+    expect((await chat(p.url, { message: '🙂'.repeat(4096) })).status).toBe(200);
+    expect((await chat(p.url, { message: '🙂'.repeat(4097) })).json).toEqual({ error: 'message must be at most 4096 characters', field: 'message' });
+    for (const email of [' Mateo.Castillo@Example.com ', 'zoé.l@exemple.fr', "o'brien@example.com"]) {
+      expect((await chat(p.url, { message: 'hello', customer_email: email })).status, email).toBe(200);
+    }
+    for (const email of ['not-an-email', 'a@b', 'two@@example.com', '']) {
+      expect((await chat(p.url, { message: 'hello', customer_email: email })).json, email).toEqual({ error: 'customer_email must be an email address', field: 'customer_email' });
+    }
+  });
+
   it('answers words that name Object.prototype members like any other words', async () => {
     for (const message of ['very constructor good', 'I want a constructor set', 'toString valueOf __proto__ hasOwnProperty']) {
       const r = await chat(p.url, { message });
