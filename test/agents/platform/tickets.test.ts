@@ -94,8 +94,8 @@ describe('two messages of one conversation sent together (a double click)', () =
     const [a, b] = await Promise.all(
       ['I want to speak to a human agent please', 'Let me talk to a real person now'].map((m) => ask(m, AVA, 'double-click')),
     );
-    expect(a.escalation?.ticket_id).toMatch(/^\d+$/);
-    expect(b.escalation?.ticket_id).toBe(a.escalation?.ticket_id);
+    expect(a?.escalation?.ticket_id).toMatch(/^\d+$/);
+    expect(b?.escalation?.ticket_id).toBe(a?.escalation?.ticket_id);
     expect(p.mockState!.tickets.length - before).toBe(1);
   });
 });
