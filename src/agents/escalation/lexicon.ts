@@ -1,20 +1,219 @@
-// Words that trigger escalation rules, per language, accent-folded and lowercase.
+// Words that trigger escalation rules, per language, accent-folded and lowercase. A word that also has an everyday
+// sense ("a burnt taste", "mucha demanda", "poursuivre ma commande") counts only in the context of its serious one.
 // Kept as data so an operator's config can extend them (escalation.keywords in the runtime config).
 import { LRUCache } from 'lru-cache';
 
-export type EscalationLexicon = Record<'safety' | 'threat' | 'lostOrStolen' | 'defect' | 'humanRequest' | 'bulk', string[]>;
+/**
+ * A word that counts only in context: next to one of its `before` words (ending at most `within` words before it)
+ * or `after` words (starting at most `within` words after it), in the same sentence. "smoke" counts in "smoke came
+ * out of the grinder", not in "a smoke flavour"; "demanda" in "presentar una demanda", not in "tiene mucha demanda".
+ * Words and context words have the syntax of a plain entry (phrases, a trailing `*` for a stem).
+ */
+export interface ContextualEntry {
+  words: string[];
+  before?: string[];
+  after?: string[];
+  /** Words allowed between a word and its context (default 2). */
+  within?: number;
+}
+
+/** A plain word or phrase (it counts wherever it appears), or a word that counts only in context. */
+export type LexiconEntry = string | ContextualEntry;
+
+export type EscalationLexicon = Record<'safety' | 'threat' | 'lostOrStolen' | 'defect' | 'humanRequest' | 'bulk', LexiconEntry[]>;
+
+// Context shared by the safety words: a part of the body (someone was hurt) per language, and a part of an appliance
+// (the appliance itself is failing: "the motor smells burnt", "smoke came out of the base").
+const BODY_EN = [
+  'hand', 'hands', 'finger', 'fingers', 'fingertip*', 'thumb', 'palm', 'wrist', 'arm', 'arms', 'skin', 'face', 'mouth', 'tongue', 'lip', 'lips',
+  'eye', 'eyes', 'leg', 'foot', 'feet', 'chest', 'neck', 'kid', 'child', 'children', 'son', 'daughter', 'baby', 'toddler',
+];
+const BODY_FR = [
+  'main', 'mains', 'doigt', 'doigts', 'pouce', 'paume', 'poignet', 'bras', 'peau', 'visage', 'bouche', 'langue',
+  'levre', 'levres', 'oeil', 'yeux', 'jambe', 'enfant', 'fils', 'fille', 'bebe',
+];
+const BODY_ES = [
+  'mano', 'manos', 'dedo', 'dedos', 'pulgar', 'palma', 'muneca', 'brazo', 'piel', 'cara', 'boca', 'lengua', 'labio',
+  'labios', 'ojo', 'ojos', 'pierna', 'hijo', 'hija', 'nino', 'nina', 'bebe',
+];
+const PARTS = [
+  'motor', 'cord', 'plug', 'outlet', 'socket', 'wire', 'wires', 'wiring', 'cable', 'charger', 'battery', 'power supply', 'circuit*', 'fuse',
+  'heating element', 'element', 'base', 'adapter', 'adaptor', 'electronics',
+  'moteur', 'cordon', 'fiche', 'prise', 'fil', 'fils electriques', 'chargeur', 'batterie', 'socle', 'interrupteur',
+  'adaptateur', 'resistance', 'electronique',
+  'enchufe', 'clavija', 'cargador', 'bateria', 'interruptor', 'adaptador', 'resistencia', 'circuito',
+];
+const SYMPTOMS = [
+  'hives', 'swell*', 'swollen', 'rash', 'throat', 'breath*', 'urticaire', 'gonfl*', 'enfl*', 'respir*', 'gorge',
+  'ronchas', 'hinch*', 'sarpullido', 'urticaria', 'garganta',
+];
 
 export const DEFAULT_LEXICON: EscalationLexicon = {
+  // An incident or an injury, not a flavour or a question about a product: "a burnt taste", "a smoked tea", "on the
+  // fire", "I am allergic to nuts" are none.
   safety: [
-    'burn', 'burned', 'burnt', 'injur*', 'hurt myself', 'cut myself', 'fire', 'caught fire', 'smoke', 'smoking', 'sparks',
-    'electric shock', 'shocked me', 'exploded', 'explode', 'allergic', 'hospital', 'poison', 'choking',
-    'brule', 'brulure', 'blesse', 'incendie', 'feu', 'fumee', 'etincelle', 'choc electrique', 'explose', 'allergi*', 'hopital',
-    'quemadura', 'queme', 'quemo', 'herida', 'lastime', 'incendio', 'fuego', 'humo', 'chispa', 'descarga electrica', 'exploto', 'alergi*',
+    // Fire, burns and smoke.
+    'caught fire', 'catching fire', 'on fire', 'set fire', 'burst into flames', 'in flames', 'there was a fire', 'started a fire',
+    'burning smell', 'smell of burning', 'smells like burning', 'smelled like burning', 'burning plastic', 'burnt plastic', 'melted plastic',
+    'burned myself', 'burnt myself', 'burned me', 'burnt me', 'scalded me', 'scalded myself',
+    {
+      // "I got burned", not "the coffee was burnt".
+      words: [
+        'got burned', 'got burnt', 'was burned', 'was burnt', 'were burned', 'were burnt', 'got scalded',
+        'was scalded', 'got hurt', 'was hurt',
+      ],
+      before: ['i', 'he', 'she', 'we', 'they', 'son', 'daughter', 'kid', 'child', 'baby', 'someone', 'wife', 'husband', 'partner'],
+      within: 0,
+    },
+    { words: ['burn', 'burns', 'burned', 'burnt', 'burning', 'scalded', 'scalding'], after: BODY_EN },
+    { words: ['burn', 'burned', 'burnt', 'burning', 'burned out', 'burnt out', 'smoked', 'melted', 'melting'], before: PARTS, within: 4 },
+    { words: ['burning', 'burned', 'burnt', 'melted', 'melting'], after: PARTS, within: 1 },
+    'there was smoke', 'there is smoke', 'smoke everywhere',
+    {
+      words: ['smoke', 'smoking'],
+      before: [
+        'started', 'began', 'start', 'starts', 'begins', 'kept', 'keeps', 'saw', 'full of', 'puff of', 'cloud of',
+        'plume of',
+      ],
+      within: 1,
+    },
+    { words: ['smoke'], after: ['came out', 'coming out', 'comes out', 'poured', 'pouring', 'billow*', 'out of', 'started'], within: 1 },
+    { words: ['smoke', 'smoking', 'sparks', 'spark', 'flames'], before: PARTS, after: PARTS, within: 3 },
+    'sparked', 'sparking', 'threw sparks', 'throwing sparks', 'sparks flew', 'sparks flying',
+    { words: ['spark', 'sparks', 'flames'], after: ['came', 'coming', 'flew', 'flying', 'shot', 'shooting', 'came out'] },
+    'pris feu', 'prend feu', 'en feu', 'mis le feu', 'depart de feu', 'incendie', 'en flammes', 'des flammes', 'brulure*', 'fumait',
+    { words: ['brule', 'brulee', 'brules', 'brulees', 'bruler', 'brulait'], before: ['me suis', 'me', 'te', "m'a", "m'ont", "t'es"], within: 0 },
+    { words: ['brule', 'brulee', 'brules', 'brulees', 'bruler', 'brulait'], after: BODY_FR },
+    { words: ['brule', 'brulee', 'brules', 'brulees', 'brulait', 'fondu', 'fondue', 'grille', 'grillee'], before: PARTS, within: 4 },
+    { words: ['fumee', 'fumees'], before: ['plein de', 'il y a', 'il y avait', 'degage*', 'sortir', 'sortait', 'sort', 'a commence a'] },
+    { words: ['fumee', 'fumees'], after: ['sort*', 'sorti*', "s'echapp*", 'echapp*', 'partout', 'est sortie'] },
+    { words: ['fumee', 'fumees', 'etincelle*', 'flammes'], before: PARTS, after: PARTS, within: 3 },
+    { words: ['etincelle*'], before: ['fait', 'faisait', 'fait des', 'a fait des', 'jete', 'jetait', 'produit', 'lance', 'lancait'] },
+    { words: ['etincelle*'], after: ['sort*', 'sorti*', 'jaill*', 'vole'] },
+    'incendio', 'prendio fuego', 'agarro fuego', 'cogio fuego', 'se prendio', 'en llamas', 'salieron llamas', 'salian llamas', 'echo llamas',
+    'echando llamas', 'quemadura*', 'me queme', 'me quemo',
+    { words: ['queme', 'quemo', 'quemado', 'quemada', 'quemados', 'quemadas', 'quemando', 'quemaba'], before: ['me', 'te', 'nos', 'le'], within: 0 },
+    { words: ['queme', 'quemo', 'quemado', 'quemada', 'quemando', 'quemaba'], after: BODY_ES },
+    // "el motor huele a quemado", "se quemó el cable"; not "el café quemado de la base".
+    { words: ['quemo', 'quemado', 'quemada', 'quemando', 'quemaba', 'derritio', 'derretido', 'fundido', 'fundio'], before: PARTS, within: 4 },
+    { words: ['quemo', 'quemando', 'quemaba', 'derritio', 'fundio'], after: PARTS, within: 1 },
+    {
+      words: ['humo', 'chispa', 'chispas', 'llamas'],
+      before: [
+        'echar', 'echo', 'echaba', 'echando', 'sale', 'salio', 'salia', 'saliendo', 'salir', 'habia', 'hubo',
+        'lleno de', 'saco', 'sacaba', 'sacando', 'hizo', 'saltaron', 'salieron', 'salen', 'salian',
+      ],
+    },
+    { words: ['humo', 'chispa', 'chispas'], after: ['sale', 'salio', 'salia', 'saliendo', 'salieron', 'salian', 'saltaron', 'por todas partes'] },
+    { words: ['humo', 'chispa', 'chispas'], before: PARTS, after: PARTS, within: 3 },
+    // Electric shocks, explosions, cuts and other injuries.
+    'shocked me', 'got shocked', 'got a shock', 'electrocut*', 'exploded', 'explosion', 'injur*', 'hurt myself', 'cut myself',
+    {
+      words: ['electric shock', 'choc electrique', 'descarga electrica', 'descarga'],
+      before: [
+        'gave', 'giving', 'got', 'getting', 'received', 'felt', 'recu', 'eu', 'pris', 'donne', "m'a", 'dio', 'recibi',
+        'senti', 'tuve',
+      ],
+    },
+    { words: ['cut', 'sliced', 'hurt', 'gashed'], after: BODY_EN },
+    'explose', 'explosee', 'a explose', 'blesse', 'blessee', 'blessure*', 'me suis coupe', 'me suis blesse', 'electrocute*',
+    'exploto', 'estallo', 'herida', 'herido', 'lastime', 'me lastime', 'me corte', 'me hice dano',
+    // Allergic reactions, poisoning, choking and the hospital: something happened to someone, not a question.
+    'anaphyla*', 'anafila*', 'epipen', 'poisoned', 'poisoning', 'choked', 'choking on', 'intoxication', 'intoxique*',
+    'empoisonne*', 'intoxic*', 'envenen*',
+    { words: ['choking'], before: ['was', 'were', 'is', 'started', 'began', 'kept'], within: 0 },
+    {
+      words: ['allergic reaction', 'allergic reactions', 'allergy attack'],
+      before: ['had', 'have had', 'got', 'gave me', 'giving me', 'gave my', 'having', 'suffered', 'developed', 'experienced', 'caused', 'triggered'],
+    },
+    {
+      words: ['reaction allergique', 'allergique', 'allergie'],
+      before: ["j'ai eu", 'ai eu', "j'ai fait", 'ai fait', 'a fait', "m'a donne", "m'a cause", "m'a provoque", 'a provoque', 'a cause'],
+    },
+    {
+      words: ['reaccion alergica', 'alergia', 'alergico', 'alergica'],
+      before: ['me dio', 'le dio', 'me causo', 'le causo', 'me provoco', 'le provoco', 'me produjo', 'tuve', 'tuvo', 'sufri', 'sufrio'],
+    },
+    // Symptoms, named or with the allergy: "my throat swelled up", "I broke out in hives, I'm allergic to nuts".
+    'broke out in hives', "couldn't breathe", 'could not breathe', 'trouble breathing', 'difficulty breathing',
+    {
+      words: ['throat', 'lips', 'tongue', 'face', 'gorge', 'levres', 'langue', 'visage', 'garganta', 'labios', 'lengua', 'cara'],
+      after: ['swell*', 'swollen', 'closing', 'closed', 'gonfl*', 'enfl*', 'hinch*', 'cerr*'],
+      within: 1,
+    },
+    {
+      words: ['allergic', 'allergy', 'allergies', 'allergique', 'allergie', 'alergia', 'alergico', 'alergica'],
+      before: SYMPTOMS,
+      after: [
+        'after drinking', 'after eating', 'after using', 'after trying', 'apres avoir bu', 'apres avoir mange',
+        'apres avoir goute', 'apres avoir pris', 'apres avoir utilise', 'despues de tomar', 'despues de beber',
+        'despues de comer', 'despues de probar', 'despues de usar', ...SYMPTOMS,
+      ],
+      within: 5,
+    },
+    {
+      words: ['hospital', 'emergency room', 'the er', 'urgent care', 'hopital', 'urgences', 'urgencias'],
+      before: [
+        'went', 'go', 'gone', 'been', 'ended up', 'taken', 'rushed', 'admitted', 'trip', 'visit',
+        'fini', 'finir', 'aller', 'alle', 'allee', 'emmene*', 'transporte*', 'hospitalise*',
+        'fui', 'fue', 'fuimos', 'termine', 'acabe', 'llevaron', 'llevar', 'ingresado', 'ingresada', 'internado', 'internada',
+      ],
+      within: 3,
+    },
+    'hospitalise*', 'hospitaliz*',
   ],
+  // A legal threat or a threat of violence: the words in their legal sense ("poursuivre en justice", "presentar una
+  // demanda"), not "poursuivre ma commande" (continue) or "mucha demanda" (demand); "kill" aimed at a person.
   threat: [
-    'lawyer', 'attorney', 'sue you', 'lawsuit', 'legal action', 'small claims', 'report you', 'kill', 'i will find you',
-    'avocat', 'poursuivre', 'poursuite', 'mise en demeure', 'tribunal',
-    'abogado', 'demandar', 'demanda', 'denunciar', 'profeco', 'tribunal',
+    'lawyer', 'lawyers', 'attorney', 'attorneys', 'lawsuit', 'legal action', 'small claims', 'suing', 'take you to court', 'taking you to court',
+    'see you in court', 'class action', 'report you', 'i will find you', 'i know where you live', 'burn down your', 'burn your store',
+    {
+      words: ['sue'],
+      before: [
+        'will', 'gonna', 'going to', "i'll", "we'll", 'want to', 'have to', 'need to', 'able to', 'i could', 'i can',
+        'i should', 'we could', 'we can',
+      ],
+      within: 0,
+    },
+    { words: ['sue'], after: ['you', 'u', 'ya', 'your', 'the company', 'this company', 'the store', 'the shop'], within: 0 },
+    {
+      words: ['kill', 'murder', 'shoot', 'stab', 'strangle', 'punch'],
+      after: [
+        'you', 'u', 'ya', "y'all", 'yall', 'all of you', 'your staff', 'your employees', 'your people', 'your driver',
+        'your team', 'someone', 'somebody', 'everyone', 'him', 'her', 'them', 'whoever',
+      ],
+      within: 1,
+    },
+    'avocat', 'mise en demeure', 'tribunal', 'tribunaux', 'en justice', 'action en justice', 'porter plainte',
+    'huissier', 'recours collectif', 'petites creances',
+    'je sais ou vous habitez', 'vous tuer', 'te tuer', 'vais vous retrouver', 'casser la gueule',
+    {
+      words: ['poursuivre', 'poursuis', 'poursuit', 'poursuivrai', 'poursuivrons'],
+      before: ['vais vous', 'allons vous', 'va vous', 'vais te', 'je vous', 'on vous', 'nous vous'],
+      within: 0,
+    },
+    {
+      words: ['poursuivre', 'poursuis', 'poursuivrai', 'poursuivrons', 'poursuite', 'poursuites'],
+      after: ['judiciaire*', 'devant', 'au tribunal', 'contre'],
+      within: 1,
+    },
+    {
+      words: ['poursuite', 'poursuites'],
+      before: ['engager', 'engagerai', 'engagerons', 'intenter', 'intenterai', 'entamer', 'lancer', 'des'],
+      within: 1,
+    },
+    'abogado', 'abogados', 'abogada', 'demandar*', 'los demando', 'lo demando', 'la demando', 'te demando',
+    'denunciar*', 'profeco', 'juzgado', 'tribunales',
+    'los voy a matar', 'te voy a matar', 'lo voy a matar', 'matarlos', 'matarte', 'se donde viven',
+    {
+      words: ['demanda', 'demandas', 'denuncia', 'denuncias'],
+      before: [
+        'poner', 'pongo', 'pondre', 'pondremos', 'presentar', 'presento', 'presentare', 'interponer', 'interpongo',
+        'interpondre', 'meter', 'metere', 'levantar', 'levantare', 'entablar', 'hacer', 'hare',
+      ],
+      within: 1,
+    },
+    { words: ['demanda', 'demandas', 'denuncia'], after: ['contra', 'judicial', 'legal', 'penal', 'civil'], within: 1 },
   ],
   lostOrStolen: [
     'stolen', 'never arrived', 'never received', 'not received', 'lost package', 'lost parcel', 'missing package',
@@ -51,10 +250,15 @@ export function foldText(text: string): string {
 
 export type LexiconCategory = keyof EscalationLexicon;
 
-/** A lexicon as regexes: one per category, and one over every word to rule them all out in a single scan. */
+/** Whether a (folded) text says something of a category. */
+export interface CategoryMatcher {
+  test(folded: string): boolean;
+}
+
+/** A lexicon compiled: one matcher per category, and one regex over every word to rule them all out in a single scan. */
 export interface LexiconMatcher {
   any: RegExp;
-  category: Record<LexiconCategory, RegExp>;
+  category: Record<LexiconCategory, CategoryMatcher>;
 }
 
 // Keyed by the lexicon object: a configuration's lexicon is built once and not changed afterwards.
@@ -65,8 +269,9 @@ export function lexiconMatcher(lexicon: EscalationLexicon): LexiconMatcher {
   if (!m) {
     const categories = Object.keys(lexicon) as LexiconCategory[];
     m = {
-      any: wordsPattern(categories.flatMap((c) => lexicon[c])),
-      category: Object.fromEntries(categories.map((c) => [c, wordsPattern(lexicon[c])])) as Record<LexiconCategory, RegExp>,
+      // A contextual entry needs one of its words: the words alone rule a text out.
+      any: wordsPattern(categories.flatMap((c) => lexicon[c]).flatMap((e) => (typeof e === 'string' ? [e] : e.words))),
+      category: Object.fromEntries(categories.map((c) => [c, categoryMatcher(lexicon[c])])) as Record<LexiconCategory, CategoryMatcher>,
     };
     matchers.set(lexicon, m);
   }
@@ -74,18 +279,82 @@ export function lexiconMatcher(lexicon: EscalationLexicon): LexiconMatcher {
 }
 
 /**
- * Whole words or phrases (plural/past endings allowed: "fires", "burned"); an entry ending in `*` is a stem
- * ("injur*" matches "injured", "injury"). So "fire" matches "caught fire" but not "firefox". One alternation: it
- * matches a text exactly when one of the words' own patterns would.
+ * Whole words or phrases (plural endings allowed: "fires", "lawyers"; other forms are entries of their own, so
+ * "smoke" does not match "smoked"); an entry ending in `*` is a stem ("injur*" matches "injured", "injury"). So
+ * "fire" matches "caught fire" but not "firefox". One alternation: it matches a text exactly when one of the words'
+ * own patterns would.
  */
-function wordsPattern(words: readonly string[]): RegExp {
+function wordsPattern(words: readonly string[], flags = ''): RegExp {
   // An empty list matches nothing.
   if (words.length === 0) return /(?!)/;
-  return new RegExp(`(?<![a-z0-9])(?:${words.map(wordPattern).join('|')})`);
+  return new RegExp(`(?<![a-z0-9])${alternation(words)}`, flags);
 }
+
+// Between a word and its context: other words, never a sentence end ("It tastes burnt. My hand…" is two sentences).
+const SEPARATOR = '[^a-z0-9.!?;]+';
+const gap = (within: number) => `(?:${SEPARATOR}[a-z0-9]+){0,${within}}${SEPARATOR}`;
+
+interface CompiledEntry {
+  /** The entry's words, sticky: tried where a word of the category's contextual entries starts. */
+  word: RegExp;
+  /** Sticky at the word's start: its context ends at most `within` words before (a lookbehind). */
+  before?: RegExp;
+  /** Sticky at the word's end: its context starts at most `within` words after. */
+  after?: RegExp;
+}
+
+/**
+ * Plain entries: one regex. Contextual ones: their words are rare, so the text is scanned for them first and the
+ * context is checked around each one found (a regex over every word-context pair would try every context word at
+ * every position of every text that has any escalation word at all).
+ */
+function categoryMatcher(entries: readonly LexiconEntry[]): CategoryMatcher {
+  const plain = wordsPattern(entries.filter((e): e is string => typeof e === 'string'));
+  const contextual = entries.filter(
+    (e): e is ContextualEntry => typeof e !== 'string' && e.words.length > 0 && Boolean(e.before?.length || e.after?.length),
+  );
+  if (contextual.length === 0) return plain;
+  const scan = wordsPattern(contextual.flatMap((e) => e.words), 'g');
+  const compiled: CompiledEntry[] = contextual.map((e) => {
+    const within = gap(e.within ?? 2);
+    return {
+      word: new RegExp(alternation(e.words), 'y'),
+      ...(e.before?.length ? { before: new RegExp(`(?<=(?<![a-z0-9])${alternation(e.before)}${within})`, 'y') } : {}),
+      ...(e.after?.length ? { after: new RegExp(`${within}${alternation(e.after)}`, 'y') } : {}),
+    };
+  });
+  const at = (re: RegExp, text: string, index: number): RegExpExecArray | null => {
+    re.lastIndex = index;
+    return re.exec(text);
+  };
+  return {
+    test(folded) {
+      if (plain.test(folded)) return true;
+      scan.lastIndex = 0;
+      for (let hit = scan.exec(folded); hit; hit = scan.exec(folded)) {
+        const start = hit.index;
+        for (const e of compiled) {
+          const word = at(e.word, folded, start);
+          if (!word) continue;
+          if (e.before && at(e.before, folded, start)) return true;
+          if (e.after && at(e.after, folded, start + word[0].length)) return true;
+        }
+        // A word may start inside this one ("burned out" holds "out"): go on from the next character.
+        scan.lastIndex = start + 1;
+      }
+      return false;
+    },
+  };
+}
+
+const alternation = (words: readonly string[]) => `(?:${words.map(wordPattern).join('|')})`;
 
 function wordPattern(w: string): string {
   const stem = w.endsWith('*');
-  const body = (stem ? w.slice(0, -1) : w).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
-  return stem ? body : `${body}(?:s|es|d|ed)?(?![a-z0-9])`;
+  const body = (stem ? w.slice(0, -1) : w)
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/ /g, '\\s+')
+    .replace(/'/g, "['’]");
+  // A stem takes the rest of its word, so that context can follow it.
+  return stem ? `${body}[a-z0-9]*` : `${body}(?:s|es)?(?![a-z0-9])`;
 }

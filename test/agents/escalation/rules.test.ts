@@ -117,3 +117,99 @@ describe('defects reported under another intent', () => {
     expect(decideEscalation({ message: 'the password reset link is broken', intent: i('account_help'), orders: [] })).toEqual({ escalate: false });
   });
 });
+
+describe('safety and threat words in context', () => {
+  const reasonOf = (message: string, language: 'en' | 'fr' | 'es', name: Intent = 'product_info') =>
+    decideEscalation({ message, intent: intent(name, { language }), orders: [] }).reason;
+  const urgent = (message: string, language: 'en' | 'fr' | 'es') =>
+    decideEscalation({ message, intent: intent('complaint', { language }), orders: [] });
+
+  // Everyday shop questions that name a flavour, a cooking fire, an allergy, "continue" or "demand".
+  const everyday: [string, 'en' | 'fr' | 'es'][] = [
+    ['How do I avoid a burnt taste with my moka pot?', 'en'],
+    ['Do you sell a smoked tea?', 'en'],
+    ['Do you sell a smoked tea, like lapsang souchong?', 'en'],
+    ['Does the dark roast taste burnt?', 'en'],
+    ['Which kettle is the best for a camping fire?', 'en'],
+    ['Is the Alpine Meadow tea OK if I am allergic to nuts?', 'en'],
+    ['this price will kill my budget', 'en'],
+    ['the coffee was burnt and bitter, never again', 'en'],
+    ['Lapsang is dried over smoke from pine fires, is it strong?', 'en'],
+    ['Could the Alpine Meadow tea cause an allergic reaction?', 'en'],
+    ['My friend Sue recommended your shop, Sue will love the gift', 'en'],
+    ['Puis-je poursuivre ma commande sans créer de compte ?', 'fr'],
+    ['Pouvez-vous poursuivre la livraison ?', 'fr'],
+    ['Le café goûte le brûlé avec ma cafetière, quels réglages ?', 'fr'],
+    ['La tasse de camping peut-elle aller sur le feu ?', 'fr'],
+    ['Je suis allergique aux noix, ce thé est-il sans danger ?', 'fr'],
+    ['Le thé fumé a-t-il un goût de fumée ?', 'fr'],
+    ['¿El molino Summit tiene mucha demanda?', 'es'],
+    ['¿El molino Summit tiene mucha demanda? ¿Cuándo vuelve a estar disponible?', 'es'],
+    ['El café sabe a quemado, ¿qué molienda uso?', 'es'],
+    ['¿Cómo quito el café quemado de la base de la moka?', 'es'],
+    ['La taza de campamento se puede poner al fuego', 'es'],
+    ['Soy alérgica a los frutos secos, ¿el té Alpine Meadow los contiene?', 'es'],
+    ['¿Venden galletas con chispas de chocolate?', 'es'],
+    ['¿Puedo poner la tetera Trailhead al fuego directo?', 'es'],
+    ['What is the warranty on the motor of the Hearthline grinder?', 'en'],
+  ];
+
+  it.each(everyday)('an everyday question is neither safety nor a threat: %s', (message, language) => {
+    expect(reasonOf(message, language)).not.toBe('safety');
+    expect(reasonOf(message, language)).not.toBe('threat');
+  });
+
+  const incidents: [string, 'en' | 'fr' | 'es', 'safety' | 'threat'][] = [
+    ['the kettle caught fire', 'en', 'safety'],
+    ['my kettle sparked and burned my hand', 'en', 'safety'],
+    ['I had an allergic reaction after drinking your tea', 'en', 'safety'],
+    ['smoke came out of the grinder', 'en', 'safety'],
+    ['the grinder started smoking', 'en', 'safety'],
+    ['I got burned by the steam', 'en', 'safety'],
+    ['the grinder motor smells burnt', 'en', 'safety'],
+    ['After drinking the Alpine tea my throat swelled up', 'en', 'safety'],
+    ['I will sue you', 'en', 'threat'],
+    ['we are going to sue your company', 'en', 'threat'],
+    ['I will kill you', 'en', 'threat'],
+    ["I'm going to kill whoever packed this", 'en', 'threat'],
+    ['La bouilloire a pris feu', 'fr', 'safety'],
+    ['Je me suis brûlé la main avec la bouilloire', 'fr', 'safety'],
+    ['De la fumée sort du moulin', 'fr', 'safety'],
+    ["J'ai fait une réaction allergique après avoir bu votre thé", 'fr', 'safety'],
+    ['je vais vous poursuivre en justice', 'fr', 'threat'],
+    ['Je vais vous poursuivre', 'fr', 'threat'],
+    ['Je vais vous tuer', 'fr', 'threat'],
+    ['La báscula empezó a echar humo mientras se cargaba', 'es', 'safety'],
+    ['Salió humo del molino', 'es', 'safety'],
+    ['Salieron chispas del enchufe', 'es', 'safety'],
+    ['Me quemé con la tetera', 'es', 'safety'],
+    ['Tuve una reacción alérgica después de tomar su té', 'es', 'safety'],
+    ['voy a presentar una demanda contra ustedes', 'es', 'threat'],
+    ['Los voy a demandar', 'es', 'threat'],
+    ['Te voy a matar', 'es', 'threat'],
+  ];
+
+  it.each(incidents)('an incident or a threat is urgent: %s', (message, language, reason) => {
+    expect(urgent(message, language)).toMatchObject({ escalate: true, reason, priority: 'urgent' });
+  });
+
+  it('a past tense is its own entry: "smoke" does not match "smoked", "burn" matches "burned" only as listed', () => {
+    const lexicon = { ...DEFAULT_ESCALATION.lexicon, safety: ['smoke'] };
+    const cfg = { ...DEFAULT_ESCALATION, lexicon };
+    const decide = (message: string) => decideEscalation({ message, intent: intent('product_info'), orders: [] }, cfg).reason;
+    expect(decide('there is smoke')).toBe('safety');
+    expect(decide('a smoked tea')).toBeUndefined();
+    expect(decide('clouds of smokes')).toBe('safety'); // plurals still match
+  });
+
+  it("an operator's contextual entry counts only next to its context, in the same sentence", () => {
+    const lexicon = { ...DEFAULT_ESCALATION.lexicon, safety: [{ words: ['fizz*'], after: ['hand', 'fingers'], within: 3 }] };
+    const cfg = { ...DEFAULT_ESCALATION, lexicon };
+    const decide = (message: string) => decideEscalation({ message, intent: intent('product_info'), orders: [] }, cfg).reason;
+    expect(decide('the battery fizzed on my hand')).toBe('safety');
+    expect(decide('a fizzy drink for my fingers')).toBe('safety');
+    expect(decide('a fizzy drink. My hand is fine')).toBeUndefined(); // another sentence
+    expect(decide('a fizzy drink is what I like in my hand')).toBeUndefined(); // too far
+    expect(decide('my hand fizzed')).toBeUndefined(); // context before, not after
+  });
+});
