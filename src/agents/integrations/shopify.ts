@@ -256,6 +256,20 @@ export function refundAmount(r: ShopifyRefundWire): number {
   return money(items + adjustments);
 }
 
+/** The order lines a refund was for (refund_line_items[].line_item_id) and how many units of each. */
+export function refundedLines(r: ShopifyRefundWire): { lineItemId: number; quantity: number }[] {
+  const lines: { lineItemId: number; quantity: number }[] = [];
+  for (const li of r.refund_line_items ?? []) {
+    const id = li.line_item_id;
+    const quantity = li.quantity;
+    if (typeof id !== 'number' || !Number.isSafeInteger(id)) continue;
+    // Shopify always sends the quantity; a line without one counts as one unit.
+    const units = typeof quantity === 'number' && Number.isFinite(quantity) ? quantity : 1;
+    if (units > 0) lines.push({ lineItemId: id, quantity: units });
+  }
+  return lines;
+}
+
 export function normalizeOrder(o: ShopifyOrderWire): Order {
   const shippingFromSet = o.total_shipping_price_set?.shop_money?.amount;
   const shipping =
@@ -281,6 +295,7 @@ export function normalizeOrder(o: ShopifyOrderWire): Order {
       const title =
         li.name ?? (li.variant_title ? `${li.title ?? ''} - ${li.variant_title}` : (li.title ?? ''));
       const item: OrderItem = { title, quantity: li.quantity ?? 1, price: money(li.price) };
+      if (typeof li.id === 'number') item.id = li.id;
       if (typeof li.product_id === 'number') item.productId = li.product_id;
       if (typeof li.variant_id === 'number') item.variantId = li.variant_id;
       if (li.sku) item.sku = li.sku;
@@ -293,6 +308,8 @@ export function normalizeOrder(o: ShopifyOrderWire): Order {
         amount: refundAmount(r),
       };
       if (r.note) refund.note = r.note;
+      const lineItems = refundedLines(r);
+      if (lineItems.length > 0) refund.lineItems = lineItems;
       return refund;
     }),
   };

@@ -7,6 +7,7 @@
 // language). Nothing is computed into a new number: no "points to go", no derived deadlines.
 import { LRUCache } from 'lru-cache';
 import { DESTINATIONS, type Destination } from '../knowledge/destinations.js';
+import { withinReturnWindow } from '../policy/returns.js';
 import type {
   Awaiting,
   ComposedReply,
@@ -43,7 +44,6 @@ export const LOW_CONFIDENCE = 0.45;
 /** At or below this many units, stock is shown as "only N left". */
 export const LOW_STOCK = 5;
 const MAX_ORDERS = 3;
-const DAY_MS = 86_400_000;
 
 /** KB sources per topic (English, French and Spanish file names). */
 const SOURCES = {
@@ -232,7 +232,7 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
       eligible = true;
       say(t, m.exchanges.eligibleUntil(o.name, f.date(decision.deadline)));
     } else if (!delivered) say(t, m.exchanges.notDelivered(o.name, f.count(policy.returnWindowDays)));
-    else if (Date.parse(delivered) + policy.returnWindowDays * DAY_MS >= ctx.now.getTime()) {
+    else if (withinReturnWindow(delivered, policy.returnWindowDays, ctx.now)) {
       eligible = true;
       say(t, m.exchanges.eligible(o.name, f.date(delivered)));
     } else say(t, m.exchanges.outside(o.name, f.count(policy.returnWindowDays), f.date(delivered)));

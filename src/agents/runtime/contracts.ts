@@ -162,6 +162,8 @@ export interface Fulfillment {
 }
 
 export interface OrderItem {
+  /** The order line's id (Shopify line_items[].id): what a refund's lines refer to. */
+  id?: number;
   title: string;
   quantity: number;
   price: number;
@@ -188,7 +190,13 @@ export interface Order {
   total: number;
   items: OrderItem[];
   fulfillments: Fulfillment[];
-  refunds: { createdAt: string; amount: number; note?: string }[];
+  refunds: {
+    createdAt: string;
+    amount: number;
+    note?: string;
+    /** The order lines the refund was for and how many of each (Shopify refund_line_items), when it names them. */
+    lineItems?: { lineItemId: number; quantity: number }[];
+  }[];
 }
 
 export interface Ticket {
@@ -289,9 +297,17 @@ export interface ReturnDecision {
   order: Order;
   status: 'approved' | 'needs_review' | 'not_eligible';
   reason: 'within_policy' | 'over_limit' | 'outside_window' | 'not_delivered' | 'cancelled' | 'already_refunded';
-  /** Goods value considered against the auto-approve limit. */
+  /**
+   * Goods value considered against the auto-approve limit: the lines this request covers (less units already
+   * refunded) plus the order's other lines already approved for return.
+   */
   amount: number;
-  /** Last day a return is accepted (ISO date), when the order was delivered. */
+  /** Of `amount`, the value of the order's lines approved for return by earlier requests, when there are any. */
+  approvedBefore?: number;
+  /**
+   * Last day a return is accepted (ISO date), when the order was delivered: the delivery's calendar day in the
+   * shop's time (the UTC offset the delivery timestamp carries) plus the return window; the day itself included.
+   */
   deadline?: string;
   /** Return authorisation number, only when approved. */
   rma?: string;

@@ -11,6 +11,7 @@ import { HashedNgramEmbedder } from '../knowledge/embed.js';
 import { openKnowledgeBase } from '../knowledge/store.js';
 import { maskPii, tokenizePii } from '../pii/redact.js';
 import { SqlitePiiVault } from '../pii/vault.js';
+import type { ReturnLine, RmaIssuer } from '../policy/returns.js';
 import type { EventBus } from './bus.js';
 import { startCheckpointer } from './checkpointer.js';
 import type { KbHit, Language, Order, Shop } from './contracts.js';
@@ -82,15 +83,39 @@ export async function searchableKnowledgeBase(db: Database.Database, kbDir: stri
   };
 }
 
-/** Issues (and records) the RMA number of an approved return. */
-function returnsLedger(db: Database.Database): (order: Order, amount: number) => string {
-  db.exec('CREATE TABLE IF NOT EXISTS returns (rma TEXT PRIMARY KEY, order_name TEXT NOT NULL UNIQUE, amount REAL NOT NULL, created_at TEXT NOT NULL)');
-  const insert = db.prepare('INSERT OR IGNORE INTO returns (rma, order_name, amount, created_at) VALUES (?, ?, ?, ?)');
-  return (order, amount) => {
-    const rma = rmaFor(order);
-    insert.run(rma, order.name, amount, new Date().toISOString());
-    return rma;
-  };
+/**
+ * Issues (and records) the RMA number of an approved return: one RMA per order, and a row per order line approved
+ * for return with its value, so the auto-approve limit can count everything already approved for the order. A line
+ * asked for again keeps its first row.
+ */
+export function returnsLedger(db: Database.Database): RmaIssuer {
+  db.transaction(() => {
+    // The first ledger kept one row per order (the first approved amount, lines unknown): its rows carry over as
+    // line "*", which always counts towards the order's total.
+    const columns = db.prepare("SELECT name FROM pragma_table_info('returns')").pluck().all() as string[];
+    const v1 = columns.length > 0 && !columns.includes('line');
+    if (v1) db.exec('ALTER TABLE returns RENAME TO returns_v1');
+    db.exec(`CREATE TABLE IF NOT EXISTS returns (
+      order_name TEXT NOT NULL, line TEXT NOT NULL, rma TEXT NOT NULL, amount REAL NOT NULL, created_at TEXT NOT NULL,
+      PRIMARY KEY (order_name, line))`);
+    if (v1) {
+      db.exec("INSERT OR IGNORE INTO returns (order_name, line, rma, amount, created_at) SELECT order_name, '*', rma, amount, created_at FROM returns_v1");
+      db.exec('DROP TABLE returns_v1');
+    }
+  })();
+  const insert = db.prepare('INSERT OR IGNORE INTO returns (order_name, line, rma, amount, created_at) VALUES (?, ?, ?, ?, ?)');
+  const approved = db.prepare<[string], { key: string; amount: number }>('SELECT line AS key, amount FROM returns WHERE order_name = ?');
+  const record = db.transaction((rma: string, orderName: string, lines: ReturnLine[], at: string) => {
+    for (const l of lines) insert.run(orderName, l.key, rma, l.amount, at);
+  });
+  return Object.assign(
+    (order: Order, amount: number, lines?: ReturnLine[]) => {
+      const rma = rmaFor(order);
+      record(rma, order.name, lines ?? [{ key: '*', amount }], new Date().toISOString());
+      return rma;
+    },
+    { approved: (order: Order) => approved.all(order.name) },
+  );
 }
 
 export interface FrontDoor {

@@ -23,7 +23,7 @@ import type { Session, SessionStore } from './sessions.js';
 import { startRoot, withSpan } from './tracing.js';
 import { foldText } from '../escalation/lexicon.js';
 import { ORDER_INTENTS } from '../knowledge/agent.js';
-import { evaluateReturn } from '../policy/returns.js';
+import { evaluateReturn, type RmaIssuer } from '../policy/returns.js';
 
 export interface PipelineDeps {
   /** The six agents, over the transport (inproc or NATS). */
@@ -33,7 +33,8 @@ export interface PipelineDeps {
   sessions: SessionStore;
   tracer: Tracer;
   shop: Shop;
-  issueRma: (order: Order, amount: number) => string;
+  /** The returns ledger: RMA numbers, and what was already approved for an order. */
+  issueRma: RmaIssuer;
   now?: () => Date;
 }
 

@@ -79,7 +79,15 @@ describe('ShopifyClient against the mock (demo shop)', () => {
     expect(cancelled).toMatchObject({ financialStatus: 'refunded', fulfillmentStatus: null });
     expect(cancelled?.cancelledAt).toBe('2026-09-11T08:05:00-07:00');
     expect(cancelled?.refunds).toEqual([
-      { createdAt: '2026-09-11T08:06:00-07:00', amount: 164.95, note: 'Cancelled before fulfilment at customer request.' },
+      {
+        createdAt: '2026-09-11T08:06:00-07:00',
+        amount: 164.95,
+        note: 'Cancelled before fulfilment at customer request.',
+        lineItems: [
+          { lineItemId: 15200400000219, quantity: 1 },
+          { lineItemId: 15200400000236, quantity: 1 },
+        ],
+      },
     ]);
     // #10233: no refund_line_items at all, only an adjustment; the transaction says 15.45.
     const partial = await h.shopify.orderByNumber(10233);
@@ -87,6 +95,33 @@ describe('ShopifyClient against the mock (demo shop)', () => {
     expect(partial?.refunds.map((r) => r.amount)).toEqual([15.45]);
     const defective = await h.shopify.orderByNumber(10229);
     expect(defective?.refunds.map((r) => r.amount)).toEqual([108.03]);
+  });
+
+  it('keeps the order lines’ ids and the lines each refund was for (refund_line_items line_item_id and quantity)', async () => {
+    const defective = await h.shopify.orderByNumber(10229);
+    expect(defective?.items.map((i) => [i.id, i.title])).toEqual([
+      [15200400000253, 'Canopy Insulated Tumbler 16 oz - Moss'],
+      [15200400000270, 'Canopy Insulated Tumbler 16 oz - Slate'],
+      [15200400000287, 'Trueweight Digital Brew Scale with Timer'],
+    ]);
+    expect(defective?.refunds[0]?.lineItems).toEqual([
+      { lineItemId: 15200400000253, quantity: 1 },
+      { lineItemId: 15200400000270, quantity: 1 },
+      { lineItemId: 15200400000287, quantity: 1 },
+    ]);
+    // #10233: a goodwill refund that names no line.
+    expect((await h.shopify.orderByNumber(10233))?.refunds[0]).not.toHaveProperty('lineItems');
+    // A refund line without a line item id names nothing; one without a quantity is one unit.
+    const order = normalizeOrder({
+      id: 1,
+      line_items: [{ id: 11, title: 'Mug', quantity: 3, price: '10.00' }],
+      refunds: [{ refund_line_items: [{ line_item_id: 11, quantity: 2 }, { quantity: 1 }, { line_item_id: 11 }, { line_item_id: 11, quantity: 0 }] }],
+    });
+    expect(order.items[0]?.id).toBe(11);
+    expect(order.refunds[0]?.lineItems).toEqual([
+      { lineItemId: 11, quantity: 2 },
+      { lineItemId: 11, quantity: 1 },
+    ]);
   });
 
   it('without transactions, a refund is its line items (with tax) plus adjustments', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { evaluateReturn } from '../../../src/agents/policy/returns.js';
 import { createResponseAgent } from '../../../src/agents/response/agent.js';
 import { composeReply } from '../../../src/agents/response/compose.js';
 import { kbUnits } from '../../../src/agents/response/kb.js';
@@ -21,6 +22,7 @@ import {
   KB,
   ORDERS,
   PRODUCTS,
+  SHOP,
   customer,
   decideReturn,
   kbFor,
@@ -188,6 +190,25 @@ describe('returns', () => {
     expect(text).toContain('July 7, 2026');
     expect(text).toMatch(/specialist will review/);
     expect(text).toContain('#5117');
+  });
+
+  it('states the deadline the policy checks, and the exchange window ends with that day in the shop’s time', () => {
+    // Delivered at 5:30 pm on Nov 1 in the shop (already Nov 2 in UTC): the last day is Dec 1, all of it.
+    const o = order('#10246');
+    const evening: Order = { ...o, fulfillments: o.fulfillments.map((f) => ({ ...f, updatedAt: '2026-11-01T17:30:00-08:00' })) };
+    const at = (now: string, intent: 'return_request' | 'exchange_request') => {
+      const ctx = makeCtx({ language: 'en', intent, customer: sofia, orders: [evening], orderNumbers: ['10246'] });
+      ctx.now = new Date(now);
+      if (intent === 'return_request') ctx.returnDecision = evaluateReturn(evening, SHOP.policy, ctx.now, () => 'RMA-10246-1540');
+      return reply(ctx);
+    };
+    const lastEvening = at('2026-12-01T18:00:00-08:00', 'return_request');
+    expect(lastEvening).toContain('RMA-10246-1540');
+    expect(lastEvening).toContain('accepted until December 1, 2026');
+    expect(at('2026-12-02T00:30:00-08:00', 'return_request')).toContain('it ended on December 1, 2026');
+    // An exchange asked without a return decision: the same calendar-day rule.
+    expect(at('2026-12-01T18:00:00-08:00', 'exchange_request')).toContain('so it’s within the exchange window');
+    expect(at('2026-12-02T00:30:00-08:00', 'exchange_request')).toContain('outside the exchange window');
   });
 
   it('not eligible: a cancelled order, and one still on its way', () => {

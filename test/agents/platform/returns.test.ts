@@ -1,0 +1,76 @@
+// Returns end to end (gateway → pipeline → policy → RMA ledger → reply) on the demo shop with mock integrations:
+// the last day is the one the customer is told, a return split item by item still meets the auto-approve limit,
+// and a line already refunded is not returned again.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startPlatform, type RunningPlatform } from '../../../src/agents/runtime/platform.js';
+import { chat, DEMO } from './helpers.js';
+
+let running: { p: RunningPlatform; stateDir: string } | undefined;
+afterEach(async () => {
+  await running?.p.close();
+  if (running) await rm(running.stateDir, { recursive: true, force: true });
+  running = undefined;
+});
+
+async function platform(now: string): Promise<RunningPlatform & { mockState: NonNullable<RunningPlatform['mockState']> }> {
+  const stateDir = await mkdtemp(path.join(os.tmpdir(), 'mac-returns-'));
+  const clock = new Date(now);
+  const p = await startPlatform({ dataDir: DEMO, stateDir, port: 0, integrations: { mode: 'mock' }, vaultKey: Buffer.alloc(32, 9), now: () => clock });
+  running = { p, stateDir };
+  if (!p.mockState) throw new Error('mock integrations expected');
+  return p as RunningPlatform & { mockState: NonNullable<RunningPlatform['mockState']> };
+}
+
+const ask = async (url: string, message: string, customer_email: string) => {
+  const { status, json } = await chat(url, { message, customer_email });
+  expect(status).toBe(200);
+  return json as { response: string; escalated: boolean; escalation?: { reason: string } };
+};
+
+describe('returns through the platform', () => {
+  it('approves a return on the evening of the last day stated, in the shop’s time', async () => {
+    // #10246 delivered at 5:30 pm on Nov 1 in the shop (Nov 2 in UTC); asked at 6 pm on Dec 1, the 30th day.
+    const p = await platform('2026-12-01T18:00:00-08:00');
+    const o = p.mockState.order('#10246')!;
+    for (const f of o.fulfillments ?? []) f.updated_at = f.delivered_at = '2026-11-01T17:30:00-08:00';
+    const r = await ask(p.url, 'I would like to return order #10246', 'sofia.hernandez@example.com');
+    expect(r.escalated).toBe(false);
+    expect(r.response).toMatch(/return for order #10246 is approved/);
+    expect(r.response).toContain('accepted until December 1, 2026');
+  }, 60_000);
+
+  it('a return split item by item is sent to review once the order’s approved returns pass the limit', async () => {
+    const p = await platform('2026-11-26T10:00:00-08:00');
+    const ava = 'ava.martinez@example.net'; // #10266: Pocket Espresso Press $119 + Canvas Brew Kit Roll $36
+    const first = await ask(p.url, 'I want to return the Pocket Espresso Press from order #10266', ava);
+    expect(first.escalated).toBe(false);
+    expect(first.response).toMatch(/RMA-10266-\d{4}/);
+    const second = await ask(p.url, 'I want to return the Canvas Brew Kit Roll from order #10266', ava);
+    expect(second.escalation?.reason).toBe('return_over_limit');
+    expect(second.response).not.toMatch(/RMA-/);
+    expect(second.response).toContain('$155');
+  }, 60_000);
+
+  it('does not approve the return of a line already refunded', async () => {
+    const p = await platform('2026-11-26T10:00:00-08:00');
+    const tea = p.mockState.order('#10268')!.line_items!.find((l) => /Black Tea/.test(String(l.title)))!;
+    p.mockState.updateOrder('#10268', {
+      financial_status: 'partially_refunded',
+      refunds: [
+        {
+          id: 1,
+          created_at: '2026-11-22T10:00:00-08:00',
+          processed_at: '2026-11-22T10:00:00-08:00',
+          refund_line_items: [{ line_item_id: tea.id, quantity: 1, subtotal: '13.00', total_tax: '0.00' }],
+          transactions: [{ kind: 'refund', status: 'success', amount: '13.00' }],
+        },
+      ],
+    });
+    const r = await ask(p.url, 'I want to return the Cinderfell Breakfast Black Tea from order #10268', 'hannah.lindqvist@example.com');
+    expect(r.response).not.toMatch(/RMA-/);
+    expect(r.response).toMatch(/already been refunded/);
+  }, 60_000);
+});
