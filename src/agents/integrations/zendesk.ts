@@ -1,6 +1,6 @@
-// Zendesk Support API v2 client: create tickets for escalations, look up a customer's tickets.
+// Zendesk Support API v2 client: create and update tickets for escalations, look up a customer's tickets.
 
-import type { NewTicket, Priority, Ticket } from '../runtime/contracts.js';
+import type { NewTicket, Priority, Ticket, TicketUpdate } from '../runtime/contracts.js';
 import { basicAuth, HttpClient, IntegrationError, type RetryOptions } from './http.js';
 import type { ZendeskTicketWire, ZendeskUserWire } from './wire.js';
 
@@ -20,6 +20,7 @@ export interface ZendeskClientOptions {
 }
 
 const PRIORITIES = new Set<string>(['urgent', 'high', 'normal', 'low']);
+const TEAMS = ['support', 'sales'] as const;
 
 export class ZendeskClient {
   private readonly http: HttpClient;
@@ -71,6 +72,40 @@ export class ZendeskClient {
       });
     }
     return normalizeTicket(data.ticket, t.requester?.email.trim());
+  }
+
+  /**
+   * Updates a ticket: subject, priority, tags added (`additional_tags`: the ticket keeps its own), group, and an
+   * internal note (a private comment). Resolves with the ticket as Zendesk has it now (without the requester's email),
+   * or throws IntegrationError (404 when it is gone).
+   */
+  async updateTicket(id: number, u: TicketUpdate): Promise<Ticket> {
+    const path = `/api/v2/tickets/${id}.json`;
+    const tags = [...(u.addTags ?? [])];
+    const ticket: Record<string, unknown> = { comment: { body: u.note, public: false } };
+    if (u.subject) ticket.subject = u.subject;
+    if (u.priority) ticket.priority = u.priority;
+    if (u.group) {
+      const groupId = this.groupIds[u.group];
+      if (groupId !== undefined) ticket.group_id = groupId;
+      else {
+        // The team travels as a tag: the ticket changes hands, so the other team's tag goes.
+        if (!tags.includes(`team_${u.group}`)) tags.push(`team_${u.group}`);
+        ticket.remove_tags = TEAMS.filter((t) => t !== u.group).map((t) => `team_${t}`);
+      }
+    }
+    if (tags.length > 0) ticket.additional_tags = tags;
+    const { data } = await this.http.put<{ ticket?: ZendeskTicketWire }>(path, { ticket });
+    if (!data?.ticket || typeof data.ticket.id !== 'number') {
+      throw new IntegrationError({
+        service: 'zendesk',
+        code: 'invalid_response',
+        method: 'PUT',
+        path,
+        message: `zendesk PUT ${path}: the response has no ticket`,
+      });
+    }
+    return normalizeTicket(data.ticket);
   }
 
   /** Tickets requested by this email, newest first (Zendesk search; new tickets may take a moment to be indexed). */

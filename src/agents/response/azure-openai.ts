@@ -220,8 +220,11 @@ export function factsOf(ctx: ResponseContext, task?: Awaiting): Record<string, u
       ...(ctx.escalation.reason ? { reason: words(ctx.escalation.reason) } : {}),
       ...(ctx.escalation.priority ? { priority: ctx.escalation.priority } : {}),
       ...(ctx.escalation.team ? { team: ctx.escalation.team } : {}),
-      ...(ctx.escalation.ticketId ? { ticketId: ctx.escalation.ticketId } : {}),
-      ...(ctx.escalation.ticketError ? { ticketError: 'the ticket could not be created' } : {}),
+      ...(ctx.escalation.ticketId && !ctx.escalation.ticketError ? { ticketId: ctx.escalation.ticketId } : {}),
+      // With a ticket id: the conversation's ticket exists, but this request could not be added to it.
+      ...(ctx.escalation.ticketError
+        ? { ticketError: ctx.escalation.ticketId ? 'this request could not be added to the conversation’s ticket' : 'the ticket could not be created' }
+        : {}),
     },
     ...(ctx.returnDecision ? { returnDecision: returnFacts(ctx.returnDecision) } : {}),
     ...(ctx.destination ? { shippingDestination: ctx.destination } : {}),

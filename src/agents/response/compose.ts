@@ -916,7 +916,9 @@ function handoff(t: Turn): void {
   if (e.reason === 'safety') lines.push(m.handoff.safety);
   if (e.reason === 'frustration' && t.intent !== 'complaint' && t.intent !== 'feedback') lines.push(m.handoff.frustration);
   if (e.ticketError) {
-    lines.push(m.handoff.error(ctx.shop.supportEmail));
+    // With a ticket id: the conversation's ticket exists, but this more serious request could not be added to it.
+    const existing = e.ticketId?.trim();
+    lines.push(existing ? m.handoff.updateError(/^\d+$/.test(existing) ? `#${existing}` : existing, ctx.shop.supportEmail) : m.handoff.error(ctx.shop.supportEmail));
   } else {
     if (!t.caseMentioned) lines.push(e.team === 'sales' ? m.handoff.sales : m.handoff.byPriority[e.priority ?? 'normal']);
     const id = e.ticketId?.trim();

@@ -39,6 +39,11 @@ export function cachedCommerce(inner: Commerce, bus: EventBus, ttlMs = 60_000, s
  * A ticket created through this client is added to its requester's lookups for `ttlMs` instead of dropping them:
  * the customer's very next answer knows of it without a new search, and Zendesk's search, which may take a moment
  * to index a new ticket, cannot hide it. What the search returns for the same ticket wins (it may have moved on).
+ *
+ * A ticket updated through this client (a later, more serious escalation) is replaced, in the cached lookups that
+ * hold it, by the ticket Zendesk answered the update with: its new priority and tags are known at once, without a
+ * new search that Zendesk's index could still answer with the old ticket. A failed update drops those lookups (it may
+ * have been applied all the same): the next one asks Zendesk.
  */
 export function cachedHelpdesk(
   inner: Helpdesk,
@@ -51,6 +56,8 @@ export function cachedHelpdesk(
   const createdHere = new LRUCache<string, { ticket: Ticket; at: number }[]>({ max: 20_000, ttl: ttlMs });
   const createdFor = (key: string, now = Date.now()) => (createdHere.get(key) ?? []).filter((c) => now - c.at < ttlMs);
   const keyOf = (email: string) => `tickets:${email.trim().toLowerCase()}`;
+  // Which cached lookup holds a ticket (tickets are looked up by requester: one each), for updateTicket.
+  const holderOf = new LRUCache<number, string>({ max: 20_000, ttl: ttlMs });
   for (const family of ['tickets', 'users']) bus.subscribe(`events.zendesk.${family}.>`, `${subscriber}-${family}`, () => cache.clear());
   // A ticket the escalation agent opened in another process (one container per agent) is not seen by createTicket
   // here: the escalation event announces it before Zendesk's webhook does.
@@ -61,7 +68,11 @@ export function cachedHelpdesk(
       const hit = cache.get(key);
       if (hit) return hit.value;
       // Read once the search answers: a creation that finished meanwhile is in createdHere by then.
-      const value = inner.ticketsByRequesterEmail(email).then((found) => withCreated(found, createdFor(key).map((c) => c.ticket)));
+      const value = inner.ticketsByRequesterEmail(email).then((found) => {
+        const tickets = withCreated(found, createdFor(key).map((c) => c.ticket));
+        for (const t of tickets) holderOf.set(t.id, key);
+        return tickets;
+      });
       cache.set(key, { value });
       value.catch(() => cache.delete(key)); // a failure is not remembered
       return value;
@@ -78,6 +89,7 @@ export function cachedHelpdesk(
       }
       if (requester) {
         const key = keyOf(requester);
+        holderOf.set(created.id, key);
         const now = Date.now();
         createdHere.set(key, [{ ticket: created, at: now }, ...createdFor(key, now)]);
         // The cached lookup (done, or still waiting on Zendesk) gets it too, keeping its age.
@@ -90,9 +102,35 @@ export function cachedHelpdesk(
       }
       return created;
     },
+    async updateTicket(id, update) {
+      const key = holderOf.get(id);
+      let updated: Ticket;
+      try {
+        updated = await inner.updateTicket(id, update);
+      } catch (err) {
+        if (key) cache.delete(key);
+        throw err;
+      }
+      if (key) {
+        // Zendesk's answer has no requester email: the cached copy's stays.
+        const replace = (t: Ticket): Ticket => (t.id === id ? { ...updated, ...(t.requesterEmail ? { requesterEmail: t.requesterEmail } : {}) } : t);
+        const created = createdHere.get(key);
+        if (created?.some((c) => c.ticket.id === id)) {
+          createdHere.set(key, created.map((c) => ({ ...c, ticket: replace(c.ticket) })), { noUpdateTTL: true });
+        }
+        const hit = cache.get(key);
+        if (hit) {
+          const value = hit.value.then((found) => found.map(replace));
+          cache.set(key, { value }, { noUpdateTTL: true });
+          value.catch(() => cache.delete(key));
+        }
+      }
+      return updated;
+    },
     clear: () => {
       cache.clear();
       createdHere.clear();
+      holderOf.clear();
     },
   };
 }

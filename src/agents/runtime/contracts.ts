@@ -209,6 +209,23 @@ export interface Ticket {
   createdAt: string;
 }
 
+/**
+ * A change to an existing ticket: what a later, more serious escalation in the same conversation adds (Zendesk:
+ * PUT /api/v2/tickets/{id}.json). The note is internal: the requester does not see it.
+ */
+export interface TicketUpdate {
+  /** The new subject; the ticket keeps its own when absent. */
+  subject?: string;
+  /** The new priority; the ticket keeps its own when absent. */
+  priority?: Priority;
+  /** Tags added to the ticket's (its other tags stay). */
+  addTags?: string[];
+  /** The team the ticket moves to, when it changes hands. */
+  group?: 'support' | 'sales';
+  /** An internal note: why the ticket changed and the customer's message, passed as NewTicket.comment is. */
+  note: string;
+}
+
 export interface NewTicket {
   subject: string;
   /** The conversation so far, PII tokenised where it leaves for a third party. */
@@ -277,8 +294,14 @@ export interface EscalationDecision {
   priority?: Priority;
   team?: 'support' | 'sales';
   ticketId?: string | null;
-  /** Set when the ticket could not be created: reported as such, never replaced by a made-up id. */
+  /**
+   * Set when the ticket could not be created (ticketId null) or, for the conversation's existing ticket (ticketId
+   * set), could not be updated with this more serious request: reported as such, never as escalated.
+   */
   ticketError?: string;
+  /** The ticket's priority and reasons after this turn: what the session keeps (SessionFacts.ticketPriority…). */
+  ticketPriority?: Priority;
+  ticketReasons?: EscalationReason[];
 }
 
 // ---- events ----------------------------------------------------------------------------------------------------------
@@ -352,6 +375,9 @@ export interface SessionFacts {
   statedEmail?: string;
   /** The conversation's escalation ticket, once opened. */
   ticketId?: string;
+  /** That ticket's priority and the reasons it was escalated for, so far (EscalationDecision.ticketPriority…). */
+  ticketPriority?: Priority;
+  ticketReasons?: EscalationReason[];
 }
 
 export interface RetrieveRequest {

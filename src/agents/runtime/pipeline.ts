@@ -161,7 +161,11 @@ export class Pipeline {
 
       const escalation = await stage(AGENTS.escalation, 'decide', { intent: intent.intent, sentiment: intent.sentiment }, async () => {
         const decision = await d.agents.decide({ message: req.message, intent, orders: knowledge.orders, returnDecision, session: facts, customer }, contextId);
-        if (decision.ticketId) session.ticketId = decision.ticketId;
+        if (decision.ticketId) {
+          session.ticketId = decision.ticketId;
+          if (decision.ticketPriority) session.ticketPriority = decision.ticketPriority;
+          if (decision.ticketReasons) session.ticketReasons = decision.ticketReasons;
+        }
         return { value: decision, outputs: decision, reasoning: decision.escalate ? `rule ${decision.reason}` : 'no rule matched' };
       });
 
@@ -331,7 +335,15 @@ function recordPart(record: object): string {
 const factPart = (text: string) => text.replace(/(\d\d\d\d-\d\d-\d\d)T[\d:.]+(?:Z|[+-]\d\d:\d\d)?/g, '$1');
 
 function sessionFacts(s: Session): SessionFacts {
-  return { id: s.id, orderNumber: s.orderNumber, customerEmail: s.customerEmail, statedEmail: s.statedEmail, ticketId: s.ticketId };
+  return {
+    id: s.id,
+    orderNumber: s.orderNumber,
+    customerEmail: s.customerEmail,
+    statedEmail: s.statedEmail,
+    ticketId: s.ticketId,
+    ticketPriority: s.ticketPriority,
+    ticketReasons: s.ticketReasons,
+  };
 }
 
 function redactEntities(intent: IntentResult): Record<string, unknown> {

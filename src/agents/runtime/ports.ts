@@ -14,6 +14,7 @@ import type {
   Product,
   ResponseContext,
   Ticket,
+  TicketUpdate,
 } from './contracts.js';
 
 export interface IntentAgent {
@@ -47,6 +48,8 @@ export interface Commerce {
 
 export interface Helpdesk {
   createTicket(ticket: NewTicket): Promise<Ticket>;
+  /** Changes an existing ticket (priority, tags, group) and adds an internal note; resolves with the ticket as it is now. */
+  updateTicket(id: number, update: TicketUpdate): Promise<Ticket>;
   /** The tickets this email requested, newest first (each with its requester's email). */
   ticketsByRequesterEmail(email: string): Promise<Ticket[]>;
 }

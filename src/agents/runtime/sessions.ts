@@ -2,7 +2,7 @@
 // to the embedded database in batches, PII already tokenised by the caller.
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
-import type { Awaiting, Intent, Language } from './contracts.js';
+import type { Awaiting, EscalationReason, Intent, Language, Priority } from './contracts.js';
 import { tickCommitter, type TickCommitter, type TickWriter } from './tick-commit.js';
 
 export interface Session {
@@ -16,6 +16,9 @@ export interface Session {
   previousIntent?: Intent;
   /** The helpdesk ticket already opened in this conversation (no duplicates). */
   ticketId?: string;
+  /** That ticket's priority and the reasons it was escalated for: a later, more serious request updates it. */
+  ticketPriority?: Priority;
+  ticketReasons?: EscalationReason[];
   turns: number;
   lastSeen: number;
 }

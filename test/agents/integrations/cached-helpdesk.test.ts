@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createSqliteBus } from '../../../src/agents/runtime/bus.js';
 import { cachedHelpdesk } from '../../../src/agents/runtime/cached-commerce.js';
-import type { NewTicket, Ticket } from '../../../src/agents/runtime/contracts.js';
+import type { NewTicket, Ticket, TicketUpdate } from '../../../src/agents/runtime/contracts.js';
 import type { Helpdesk } from '../../../src/agents/runtime/ports.js';
 
 /** A helpdesk in memory that counts the lookups reaching it. */
@@ -20,6 +20,15 @@ function fakeHelpdesk() {
       const ticket: Ticket = { id: tickets.length + 1, subject: t.subject, status: 'new', priority: t.priority, tags: t.tags, createdAt: '2026-01-02T00:00:00Z', requesterEmail: t.requester?.email.toLowerCase() };
       tickets.push(ticket);
       return { ...ticket };
+    },
+    // As Zendesk answers an update: the ticket without its requester's email.
+    async updateTicket(id: number, u: TicketUpdate) {
+      const ticket = tickets.find((t) => t.id === id);
+      if (!ticket) throw new Error(`zendesk PUT /api/v2/tickets/${id}.json failed with 404`);
+      if (u.priority) ticket.priority = u.priority;
+      ticket.tags = [...new Set([...ticket.tags, ...(u.addTags ?? [])])];
+      const { requesterEmail: _, ...answer } = ticket;
+      return { ...answer, tags: [...ticket.tags] };
     },
   };
   return { helpdesk, tickets, lookups: () => lookups };
@@ -131,6 +140,53 @@ describe('cachedHelpdesk', () => {
     await bus.drain();
     expect((await elsewhere.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([2, 1]);
     expect((await here.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([1]); // its own tickets go through createTicket
+  });
+
+  it('an updated ticket replaces its copy in the cached lookup, without a new search (the index may lag)', async () => {
+    const fake = fakeHelpdesk();
+    const cached = cachedHelpdesk(fake.helpdesk, createSqliteBus(new Database(':memory:')));
+    await cached.ticketsByRequesterEmail('ana@example.com');
+    await cached.ticketsByRequesterEmail('bo@example.com');
+    const updated = await cached.updateTicket(1, { priority: 'urgent', addTags: ['reason_safety'], note: 'The kettle caught fire.' });
+    expect(updated).toMatchObject({ id: 1, priority: 'urgent', tags: ['reason_safety'] });
+    expect(await cached.ticketsByRequesterEmail('ana@example.com')).toEqual([
+      { id: 1, subject: 'Late parcel', status: 'open', priority: 'urgent', tags: ['reason_safety'], createdAt: '2026-01-01T00:00:00Z', requesterEmail: 'ana@example.com' },
+    ]);
+    expect(fake.lookups()).toBe(2); // ana once, bo once: none after the update
+  });
+
+  it('a ticket it created and then updated is listed as updated while the search has not indexed it', async () => {
+    const fake = fakeHelpdesk();
+    const lagging: Helpdesk = {
+      ...fake.helpdesk,
+      ticketsByRequesterEmail: async (email) => (await fake.helpdesk.ticketsByRequesterEmail(email)).filter((t) => t.id === 1),
+    };
+    const bus = createSqliteBus(new Database(':memory:'));
+    const cached = cachedHelpdesk(lagging, bus);
+    const created = await cached.createTicket(newTicket('ana@example.com'));
+    await cached.updateTicket(created.id, { priority: 'urgent', note: 'Worse now.' });
+    bus.publish('events.zendesk.tickets.updated', { id: created.id }); // the webhook drops the cached search
+    await bus.drain();
+    expect((await cached.ticketsByRequesterEmail('ana@example.com')).map((t) => [t.id, t.priority, t.requesterEmail])).toEqual([
+      [2, 'urgent', 'ana@example.com'],
+      [1, 'normal', 'ana@example.com'],
+    ]);
+  });
+
+  it('drops the lookup holding a ticket whose update failed (it may have been applied all the same)', async () => {
+    const fake = fakeHelpdesk();
+    const lostAnswer: Helpdesk = {
+      ...fake.helpdesk,
+      updateTicket: async (id, u) => {
+        await fake.helpdesk.updateTicket(id, u);
+        throw new Error(`zendesk PUT /api/v2/tickets/${id}.json timed out`);
+      },
+    };
+    const cached = cachedHelpdesk(lostAnswer, createSqliteBus(new Database(':memory:')));
+    await cached.ticketsByRequesterEmail('ana@example.com');
+    await expect(cached.updateTicket(1, { priority: 'high', note: 'x' })).rejects.toThrow('timed out');
+    expect((await cached.ticketsByRequesterEmail('ana@example.com')).map((t) => t.priority)).toEqual(['high']);
+    expect(fake.lookups()).toBe(2);
   });
 
   it('does not remember a failed lookup', async () => {

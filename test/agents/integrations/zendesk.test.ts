@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { IntegrationError } from '../../../src/agents/integrations/http.js';
+import { basicAuth, IntegrationError } from '../../../src/agents/integrations/http.js';
 import { ZendeskClient } from '../../../src/agents/integrations/zendesk.js';
 import type { NewTicket } from '../../../src/agents/runtime/contracts.js';
 import { requestsTo, startHarness, type Harness } from './helpers.js';
@@ -143,5 +143,72 @@ describe('ZendeskClient against the mock (demo shop)', () => {
       status: 422,
       body: { error: 'RecordInvalid' },
     });
+  });
+});
+
+describe('ZendeskClient.updateTicket against the mock: PUT /api/v2/tickets/{id}.json', () => {
+  const comments = async (id: number) => {
+    const res = await fetch(new URL(`/api/v2/tickets/${id}/comments.json`, h.mocks.urls.zendesk), {
+      headers: { authorization: basicAuth(`${h.mocks.credentials.zendesk.email}/token`, h.mocks.credentials.zendesk.apiToken) },
+    });
+    return { status: res.status, body: (await res.json()) as { comments?: { body: string; public: boolean }[]; count?: number } };
+  };
+
+  it('raises the priority, adds tags (keeping the others), moves the team tag and adds an internal note', async () => {
+    const created = await h.zendesk.createTicket({ ...lostParcel, group: 'sales' });
+    const note = 'Escalated again in this conversation: safety, priority raised from high to urgent.\n\nCustomer message (en):\nthe kettle caught fire';
+    const subject = '[urgent] safety — technical support';
+    const updated = await h.zendesk.updateTicket(created.id, { subject, priority: 'urgent', addTags: ['reason_safety', 'intent_technical_support'], group: 'support', note });
+    expect(updated).toMatchObject({ id: created.id, subject, priority: 'urgent', status: 'new' });
+    expect(updated.tags).toEqual(['lost_or_stolen', 'order_10252', 'reason_safety', 'intent_technical_support', 'team_support']);
+
+    const put = requestsTo(h.mocks, 'zendesk', `/tickets/${created.id}.json`).find((r) => r.method === 'PUT');
+    expect(put).toMatchObject({ status: 200 });
+    expect(put?.body).toEqual({
+      ticket: {
+        comment: { body: note, public: false },
+        subject,
+        priority: 'urgent',
+        additional_tags: ['reason_safety', 'intent_technical_support', 'team_support'],
+        remove_tags: ['team_sales'],
+      },
+    });
+    // The ticket as Zendesk has it now, and its comments: the public description, then the private note.
+    expect(await h.zendesk.ticket(created.id)).toMatchObject({ priority: 'urgent', requesterEmail: 'daniel.okafor@example.com' });
+    const listed = await comments(created.id);
+    expect(listed.status).toBe(200);
+    expect(listed.body.comments?.map((c) => [c.body, c.public])).toEqual([
+      [lostParcel.comment, true],
+      [note, false],
+    ]);
+  });
+
+  it('a seeded ticket keeps its description as first comment; the group maps to group_id; no priority leaves it as is', async () => {
+    const client = new ZendeskClient({ baseUrl: h.mocks.urls.zendesk, ...h.mocks.credentials.zendesk, groupIds: { sales: 360000111 } });
+    const before = await h.zendesk.ticket(5111);
+    const updated = await client.updateTicket(5111, { addTags: ['reason_b2b'], group: 'sales', note: 'Also asks about wholesale.' });
+    expect(updated.priority).toBe(before?.priority);
+    expect(updated.subject).toBe(before?.subject);
+    expect(updated.tags).toEqual([...before!.tags, 'reason_b2b']);
+    expect(h.mocks.state.tickets.find((t) => t.id === 5111)?.group_id).toBe(360000111);
+    const listed = await comments(5111);
+    expect(listed.body.count).toBe(2);
+    expect(listed.body.comments?.[1]).toMatchObject({ body: 'Also asks about wholesale.', public: false });
+  });
+
+  it('an unknown ticket is a 404 IntegrationError; the mock validates an update like Zendesk (422)', async () => {
+    const error = await h.zendesk.updateTicket(42, { priority: 'urgent', note: 'x' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IntegrationError);
+    expect(error).toMatchObject({ service: 'zendesk', status: 404, method: 'PUT' });
+    expect(h.mocks.state.tickets.some((t) => t.id === 42)).toBe(false);
+    await expect(h.zendesk.updateTicket(5101, { note: '  ' })).rejects.toMatchObject({ status: 422, body: { error: 'RecordInvalid' } });
+    expect((await comments(42)).status).toBe(404);
+  });
+
+  it('a persistent 503 surfaces as IntegrationError(503) and leaves the ticket as it was', async () => {
+    h.mocks.state.faults.zendesk = { status: 503, method: 'PUT' };
+    await expect(h.zendesk.updateTicket(5101, { priority: 'urgent', note: 'x' })).rejects.toMatchObject({ status: 503, attempts: 4 });
+    delete h.mocks.state.faults.zendesk;
+    expect((await h.zendesk.ticket(5101))?.priority).not.toBe('urgent');
   });
 });

@@ -81,6 +81,16 @@ export interface Ga4StoredEvent {
   receivedAt: string;
 }
 
+/** A comment on a Zendesk ticket, as the comments API lists it; `public: false` is an internal note. */
+export interface ZendeskCommentRecord {
+  id: number;
+  type: 'Comment';
+  author_id: number | null;
+  body: string;
+  public: boolean;
+  created_at: string;
+}
+
 export interface MockSettings {
   /** Largest page the Shopify mock serves (real: 250). Lower it to exercise pagination. */
   shopifyMaxLimit: number;
@@ -101,6 +111,8 @@ export class MockState {
   orders: ShopifyOrderWire[] = [];
   tickets: ZendeskTicketWire[] = [];
   users: ZendeskUserWire[] = [];
+  /** Comments the Zendesk mock received per ticket id (a seeded ticket's description is its first, unstored). */
+  ticketComments = new Map<number, ZendeskCommentRecord[]>();
   lists: MailchimpListSeed[] = [];
   ga4: { requests: Ga4ReceivedRequest[]; events: Ga4StoredEvent[] } = { requests: [], events: [] };
   faults: Partial<Record<MockService, Fault>> = {};
@@ -128,6 +140,7 @@ export class MockState {
     this.orders = copy.shopify.orders;
     this.tickets = copy.zendesk.tickets;
     this.users = copy.zendesk.users;
+    this.ticketComments = new Map();
     this.lists = copy.mailchimp.lists;
     this.ga4 = { requests: [], events: [] };
     this.faults = {};
@@ -209,6 +222,16 @@ export class MockState {
   ticketsByEmail(email: string): ZendeskTicketWire[] {
     const user = this.userByEmail(email);
     return user ? this.tickets.filter((t) => t.requester_id === user.id) : [];
+  }
+
+  /** A ticket's comments, oldest first: its description, then what was added through the API. */
+  commentsOf(ticketId: number): ZendeskCommentRecord[] {
+    const ticket = this.tickets.find((t) => t.id === ticketId);
+    if (!ticket) return [];
+    const stored = this.ticketComments.get(ticketId) ?? [];
+    if (stored.length > 0 || !ticket.description) return stored;
+    // A seeded ticket: its description is its first comment, as Zendesk has it.
+    return [{ id: ticketId * 1000, type: 'Comment', author_id: ticket.requester_id ?? null, body: ticket.description, public: true, created_at: ticket.created_at ?? '' }];
   }
 
   // ---- Mailchimp helpers ---------------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
-// Zendesk Support API v2 mock: create/show/list tickets and the search API (tickets and users), with side-loading.
+// Zendesk Support API v2 mock: create/show/update/list tickets, their comments, and the search API (tickets and
+// users), with side-loading.
 
 import { ZENDESK_API_TOKEN } from '../credential-formats.js';
 import { basicAuth } from '../http.js';
 import type { ZendeskTicketWire, ZendeskUserWire } from '../wire.js';
 import { intParam, json, parseSearchQuery, type MockRequest, type MockResponse, type MockServiceDefinition } from './server.js';
-import type { MockState } from './state.js';
+import type { MockState, ZendeskCommentRecord } from './state.js';
 
 const ERRORS: Record<number, { error: string; description?: string }> = {
   400: { error: 'InvalidEndpoint', description: 'Bad request' },
@@ -65,6 +66,13 @@ export const zendeskMock: MockServiceDefinition = {
       if (includes(request, 'users')) body.users = usersOf(state, [ticket]);
       return json(200, body);
     }
+    if ((m = /^\/api\/v2\/tickets\/(\d+)\.json$/.exec(path)) && method === 'PUT') return updateTicket(request, Number(m[1]));
+    if ((m = /^\/api\/v2\/tickets\/(\d+)\/comments\.json$/.exec(path)) && method === 'GET') {
+      const id = Number(m[1]);
+      if (!state.tickets.some((t) => t.id === id)) return error(404);
+      const comments = state.commentsOf(id);
+      return json(200, { comments, next_page: null, previous_page: null, count: comments.length });
+    }
     if ((m = /^\/api\/v2\/users\/(\d+)\.json$/.exec(path)) && method === 'GET') {
       const user = state.users.find((u) => String(u.id) === m?.[1]);
       return user ? json(200, { user }) : error(404);
@@ -93,7 +101,7 @@ function createTicket(request: MockRequest): MockResponse {
   const input = (body as { ticket?: Record<string, unknown> } | undefined)?.ticket;
   if (!input || typeof input !== 'object') return error(400, 'ticket parameter is missing');
 
-  const comment = input.comment as { body?: unknown; html_body?: unknown } | undefined;
+  const comment = input.comment as { body?: unknown; html_body?: unknown; public?: unknown } | undefined;
   const text = typeof comment?.body === 'string' ? comment.body : typeof comment?.html_body === 'string' ? comment.html_body : '';
   if (text.trim() === '') return invalid('base', 'Description: cannot be blank');
   const priority = input.priority ?? null;
@@ -158,6 +166,7 @@ function createTicket(request: MockRequest): MockResponse {
     updated_at: stamp,
   };
   state.tickets.push(ticket);
+  state.ticketComments.set(id, [{ id: id * 1000 + 2, type: 'Comment', author_id: ticket.submitter_id ?? null, body: text, public: comment?.public !== false, created_at: stamp }]);
   return json(
     201,
     {
@@ -167,11 +176,71 @@ function createTicket(request: MockRequest): MockResponse {
         ticket_id: id,
         created_at: stamp,
         author_id: ticket.submitter_id,
-        events: [{ id: id * 1000 + 2, type: 'Comment', body: text, public: true }],
+        events: [{ id: id * 1000 + 2, type: 'Comment', body: text, public: comment?.public !== false }],
       },
     },
     { location: `${origin}/api/v2/tickets/${id}.json` },
   );
+}
+
+function addComment(state: MockState, ticketId: number, authorId: number | null, body: string, isPublic: boolean, at: string): ZendeskCommentRecord {
+  const comments = state.commentsOf(ticketId).slice();
+  const comment: ZendeskCommentRecord = { id: ticketId * 1000 + 2 * (comments.length + 1), type: 'Comment', author_id: authorId, body, public: isPublic, created_at: at };
+  comments.push(comment);
+  state.ticketComments.set(ticketId, comments);
+  return comment;
+}
+
+/**
+ * PUT /api/v2/tickets/{id}.json: `priority`, `status`, `subject`, `group_id`, `tags` (replaces them),
+ * `additional_tags` / `remove_tags` (adds / removes some), and `comment` ({body, public}: public by default).
+ */
+function updateTicket(request: MockRequest, id: number): MockResponse {
+  const { state, body } = request;
+  if (request.bodyError) return error(400, `Invalid JSON: ${request.bodyError}`);
+  const ticket = state.tickets.find((t) => t.id === id);
+  if (!ticket) return error(404);
+  const input = (body as { ticket?: Record<string, unknown> } | undefined)?.ticket;
+  if (!input || typeof input !== 'object') return error(400, 'ticket parameter is missing');
+
+  const priority = input.priority;
+  if (priority !== undefined && priority !== null && (typeof priority !== 'string' || !PRIORITY_ORDER.includes(priority))) {
+    return invalid('priority', 'Priority: is not included in the list');
+  }
+  const status = input.status;
+  if (status !== undefined && (typeof status !== 'string' || !STATUS_ORDER.includes(status))) return invalid('status', 'Status: is not included in the list');
+  const tagLists: Record<string, unknown> = { tags: input.tags, additional_tags: input.additional_tags, remove_tags: input.remove_tags };
+  for (const [field, list] of Object.entries(tagLists)) {
+    if (list !== undefined && (!Array.isArray(list) || list.some((t) => typeof t !== 'string'))) return invalid(field, 'Tags: must be a list');
+  }
+  const comment = input.comment as { body?: unknown; html_body?: unknown; public?: unknown } | undefined;
+  let text: string | undefined;
+  if (comment !== undefined) {
+    text = typeof comment?.body === 'string' ? comment.body : typeof comment?.html_body === 'string' ? comment.html_body : '';
+    if (text.trim() === '') return invalid('comment', 'Comment: cannot be blank');
+  }
+
+  const stamp = now();
+  if (priority !== undefined) ticket.priority = priority as string | null;
+  if (status !== undefined) ticket.status = status as string;
+  if (typeof input.subject === 'string') ticket.subject = input.subject;
+  if (typeof input.group_id === 'number') ticket.group_id = input.group_id;
+  let tags = [...(ticket.tags ?? [])];
+  if (input.tags !== undefined) tags = [...(input.tags as string[])];
+  if (input.additional_tags !== undefined) tags.push(...(input.additional_tags as string[]));
+  if (input.remove_tags !== undefined) tags = tags.filter((t) => !(input.remove_tags as string[]).includes(t));
+  ticket.tags = [...new Set(tags)];
+  ticket.updated_at = stamp;
+  const agent = state.userByEmail(state.credentials.zendesk.email);
+  const events: Record<string, unknown>[] = [];
+  // Audit ids just below their comment's, as for a created ticket.
+  let auditId = id * 1000 + 2 * (state.commentsOf(id).length + 1) - 1;
+  if (text !== undefined) {
+    const added = addComment(state, id, agent?.id ?? null, text, comment?.public !== false, stamp);
+    events.push({ id: added.id, type: 'Comment', body: text, public: added.public });
+    auditId = added.id - 1;
+  }
+  return json(200, { ticket, audit: { id: auditId, ticket_id: id, created_at: stamp, author_id: agent?.id ?? null, events } });
 }
 
 function listTickets(request: MockRequest): MockResponse {

@@ -345,6 +345,10 @@ export const en: Messages = {
       email
         ? `Unfortunately, I wasn’t able to open a support ticket just now. Please email us at ${email} and a member of our team will help you.`
         : 'Unfortunately, I wasn’t able to open a support ticket just now. Please try again a little later, and a member of our team will help you.',
+    updateError: (id, email) =>
+      email
+        ? `Unfortunately, I wasn’t able to add this to your support ticket ${id} just now. Please email us at ${email} so a member of our team can look at it.`
+        : `Unfortunately, I wasn’t able to add this to your support ticket ${id} just now. Please try again a little later so a member of our team can look at it.`,
     safety: 'For your safety, please stop using the product and keep it unplugged until our team has looked into it.',
     frustration: 'I’m sorry for the trouble, and I understand how frustrating this is.',
   },

@@ -365,6 +365,10 @@ export const es: Messages = {
       email
         ? `Lamentablemente, no pude abrir un ticket de soporte en este momento. Escríbanos a ${email} y una persona de nuestro equipo le ayudará.`
         : 'Lamentablemente, no pude abrir un ticket de soporte en este momento. Inténtelo de nuevo un poco más tarde y una persona de nuestro equipo le ayudará.',
+    updateError: (id, email) =>
+      email
+        ? `Lamentablemente, no pude añadir este mensaje a su ticket ${id} en este momento. Escríbanos a ${email} para que una persona de nuestro equipo lo revise.`
+        : `Lamentablemente, no pude añadir este mensaje a su ticket ${id} en este momento. Inténtelo de nuevo un poco más tarde para que una persona de nuestro equipo lo revise.`,
     safety: 'Por su seguridad, deje de usar el producto y manténgalo desenchufado hasta que nuestro equipo lo revise.',
     frustration: 'Lamento mucho las molestias y entiendo lo frustrante que es.',
   },

@@ -368,6 +368,10 @@ export const fr: Messages = {
       email
         ? `Malheureusement, je n’ai pas pu ouvrir de billet d’assistance pour le moment. Écrivez-nous à ${email}, et un membre de notre équipe vous aidera.`
         : 'Malheureusement, je n’ai pas pu ouvrir de billet d’assistance pour le moment. Veuillez réessayer un peu plus tard, et un membre de notre équipe vous aidera.',
+    updateError: (id, email) =>
+      email
+        ? `Malheureusement, je n’ai pas pu ajouter ce message à votre billet ${id} pour le moment. Écrivez-nous à ${email} pour qu’un membre de notre équipe s’en occupe.`
+        : `Malheureusement, je n’ai pas pu ajouter ce message à votre billet ${id} pour le moment. Veuillez réessayer un peu plus tard pour qu’un membre de notre équipe s’en occupe.`,
     safety: 'Pour votre sécurité, cessez d’utiliser le produit et laissez-le débranché jusqu’à ce que notre équipe l’ait examiné.',
     frustration: 'Je suis désolé pour ces inconvénients, et je comprends que ce soit frustrant.',
   },

@@ -312,6 +312,8 @@ export interface Messages {
     sales: string;
     ticket(id: string): string;
     error(email?: string): string;
+    /** The conversation's ticket `id` exists, but this more serious request could not be added to it. */
+    updateError(id: string, email?: string): string;
     safety: string;
     frustration: string;
   };
