@@ -282,7 +282,8 @@ export class Pipeline {
               reason: r.escalation.reason ?? 'explicit_request',
               priority: r.escalation.priority ?? 'normal',
               ticket_id: r.escalation.ticketId ?? null,
-              ...(r.escalation.ticketError ? { ticket_error: r.escalation.ticketError } : {}),
+              // What failed, not why: the cause (a host and port, Zendesk's validation text) stays in the trace.
+              ...(r.escalation.ticketError ? { ticket_error: r.escalation.ticketError.split(':', 1)[0] } : {}),
             },
           }
         : {}),

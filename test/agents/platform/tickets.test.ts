@@ -154,6 +154,14 @@ async function ticketUpdated() {
 }
 
 describe('Zendesk failing', () => {
+  it('down when a ticket is needed: the reply says so, and the response names no host, port or cause', async () => {
+    p.mockState!.faults.zendesk = 'down';
+    const r = await chat(p.url, { message: 'I want to speak to a human agent please', customer_email: AVA });
+    const escalation = (r.json as { escalation?: { ticket_id: string | null; ticket_error?: string } }).escalation;
+    expect(escalation?.ticket_id).toBeNull();
+    expect(escalation?.ticket_error).toBe('ticket could not be created');
+  });
+
   it('down right after a lookup: the list looked up a moment ago still answers', async () => {
     await ticketUpdated();
     await ask('What’s happening with my ticket?', PRIYA);
