@@ -54,6 +54,7 @@ export interface ShopifyCustomer extends Customer {
 export class ShopifyClient {
   readonly apiVersion: string;
   private readonly http: HttpClient;
+  private readonly customerSearches = new Map<string, Promise<ShopifyCustomer | null>>();
   private readonly maxPages: number;
   private readonly orderNamePrefix: string;
   private readonly orderNameSuffix: string;
@@ -138,8 +139,18 @@ export class ShopifyClient {
   }
 
   /** The customer with exactly this email (case-insensitive), without loyalty; null when unknown. */
-  async customerByEmail(email: string): Promise<ShopifyCustomer | null> {
+  customerByEmail(email: string): Promise<ShopifyCustomer | null> {
     const wanted = email.trim().toLowerCase();
+    // customer() and ordersByEmail() of one turn ask at the same time: one search answers both.
+    let search = this.customerSearches.get(wanted);
+    if (!search) {
+      search = this.searchCustomer(wanted).finally(() => this.customerSearches.delete(wanted));
+      this.customerSearches.set(wanted, search);
+    }
+    return search;
+  }
+
+  private async searchCustomer(wanted: string): Promise<ShopifyCustomer | null> {
     const { data } = await this.http.get<{ customers?: ShopifyCustomerWire[] }>(this.path('customers/search.json'), {
       query: { query: `email:${wanted}`, limit: 10 },
     });

@@ -147,6 +147,15 @@ describe('ShopifyClient against the mock (demo shop)', () => {
     expect(await h.shopify.ordersByEmail('nobody@example.com')).toEqual([]);
   });
 
+  it('customer() and ordersByEmail() asked together search the customer once', async () => {
+    const [customer, orders] = await Promise.all([h.shopify.customer('olivia.bennett@example.com'), h.shopify.ordersByEmail('Olivia.Bennett@example.com')]);
+    expect(customer?.email).toBe('olivia.bennett@example.com');
+    expect(orders.map((o) => o.name)).toEqual(['#10271', '#10207']);
+    expect(requestsTo(h.mocks, 'shopify', '/customers/search.json')).toHaveLength(1);
+    await h.shopify.customer('olivia.bennett@example.com'); // once answered, the next asks again
+    expect(requestsTo(h.mocks, 'shopify', '/customers/search.json')).toHaveLength(2);
+  });
+
   it('ordersByEmail never hands over other customers’ orders: GET /orders.json ignores an email filter', async () => {
     const res = await fetch(`${h.mocks.urls.shopify}/admin/api/2024-10/orders.json?email=ava.martinez%40example.net&status=any`, {
       headers: { 'x-shopify-access-token': h.mocks.credentials.shopify.accessToken },
