@@ -43,6 +43,7 @@ const PARTS = [
   'adaptateur', 'resistance', 'electronique',
   'enchufe', 'clavija', 'cargador', 'bateria', 'interruptor', 'adaptador', 'resistencia', 'circuito',
 ];
+const SELF_EN = ['myself', 'himself', 'herself', 'themselves', 'yourself', 'ourselves'];
 const SYMPTOMS = [
   'hives', 'swell*', 'swollen', 'rash', 'throat', 'breath*', 'urticaire', 'gonfl*', 'enfl*', 'respir*', 'gorge',
   'ronchas', 'hinch*', 'sarpullido', 'urticaria', 'garganta',
@@ -65,10 +66,13 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
       before: ['i', 'he', 'she', 'we', 'they', 'son', 'daughter', 'kid', 'child', 'baby', 'someone', 'wife', 'husband', 'partner'],
       within: 0,
     },
-    { words: ['burn', 'burns', 'burned', 'burnt', 'burning', 'scalded', 'scalding'], after: BODY_EN },
+    { words: ['burn', 'burns', 'burned', 'burnt', 'burning', 'scalded', 'scalding'], after: [...BODY_EN, ...SELF_EN] },
+    // "my hand got burned", "my tongue is burnt from the spout".
+    { words: ['burn', 'burns', 'burned', 'burnt', 'burning', 'scalded', 'scalding'], before: BODY_EN, within: 3 },
     { words: ['burn', 'burned', 'burnt', 'burning', 'burned out', 'burnt out', 'smoked', 'melted', 'melting'], before: PARTS, within: 4 },
     { words: ['burning', 'burned', 'burnt', 'melted', 'melting'], after: PARTS, within: 1 },
     'there was smoke', 'there is smoke', 'smoke everywhere',
+    { words: ['smoking'], before: ['is', 'was', 'are', 'were'], within: 0 },
     {
       words: ['smoke', 'smoking'],
       before: [
@@ -82,8 +86,13 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
     'sparked', 'sparking', 'threw sparks', 'throwing sparks', 'sparks flew', 'sparks flying',
     { words: ['spark', 'sparks', 'flames'], after: ['came', 'coming', 'flew', 'flying', 'shot', 'shooting', 'came out'] },
     'pris feu', 'prend feu', 'en feu', 'mis le feu', 'depart de feu', 'incendie', 'en flammes', 'des flammes', 'brulure*', 'fumait',
-    { words: ['brule', 'brulee', 'brules', 'brulees', 'bruler', 'brulait'], before: ['me suis', 'me', 'te', "m'a", "m'ont", "t'es"], within: 0 },
+    {
+      words: ['brule', 'brulee', 'brules', 'brulees', 'bruler', 'brulait'],
+      before: ['me suis', 'me', 'te', "m'a", "m'ont", "t'es", "s'est", 'se sont', "s'etait", 'nous sommes'],
+      within: 0,
+    },
     { words: ['brule', 'brulee', 'brules', 'brulees', 'bruler', 'brulait'], after: BODY_FR },
+    { words: ['brule', 'brulee', 'brules', 'brulees', 'brulait'], before: BODY_FR, within: 3 },
     { words: ['brule', 'brulee', 'brules', 'brulees', 'brulait', 'fondu', 'fondue', 'grille', 'grillee'], before: PARTS, within: 4 },
     { words: ['fumee', 'fumees'], before: ['plein de', 'il y a', 'il y avait', 'degage*', 'sortir', 'sortait', 'sort', 'a commence a'] },
     { words: ['fumee', 'fumees'], after: ['sort*', 'sorti*', "s'echapp*", 'echapp*', 'partout', 'est sortie'] },
@@ -92,8 +101,9 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
     { words: ['etincelle*'], after: ['sort*', 'sorti*', 'jaill*', 'vole'] },
     'incendio', 'prendio fuego', 'agarro fuego', 'cogio fuego', 'se prendio', 'en llamas', 'salieron llamas', 'salian llamas', 'echo llamas',
     'echando llamas', 'quemadura*', 'me queme', 'me quemo',
-    { words: ['queme', 'quemo', 'quemado', 'quemada', 'quemados', 'quemadas', 'quemando', 'quemaba'], before: ['me', 'te', 'nos', 'le'], within: 0 },
+    { words: ['queme', 'quemo', 'quemado', 'quemada', 'quemados', 'quemadas', 'quemando', 'quemaba'], before: ['me', 'te', 'nos', 'le', 'se'], within: 0 },
     { words: ['queme', 'quemo', 'quemado', 'quemada', 'quemando', 'quemaba'], after: BODY_ES },
+    { words: ['quemo', 'quemado', 'quemada', 'quemados', 'quemadas'], before: BODY_ES, within: 3 },
     // "el motor huele a quemado", "se quemó el cable"; not "el café quemado de la base".
     { words: ['quemo', 'quemado', 'quemada', 'quemando', 'quemaba', 'derritio', 'derretido', 'fundido', 'fundio'], before: PARTS, within: 4 },
     { words: ['quemo', 'quemando', 'quemaba', 'derritio', 'fundio'], after: PARTS, within: 1 },
@@ -108,8 +118,10 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
     { words: ['humo', 'chispa', 'chispas'], before: PARTS, after: PARTS, within: 3 },
     // Electric shocks, explosions, cuts and other injuries.
     'shocked me', 'got shocked', 'got a shock', 'electrocut*', 'exploded', 'explosion', 'injur*', 'hurt myself', 'cut myself',
+    'electric shock', 'electric shocks', 'choc electrique', 'chocs electriques', 'descarga electrica', 'descargas electricas',
     {
-      words: ['electric shock', 'choc electrique', 'descarga electrica', 'descarga'],
+      // A bare "descarga" is also a download.
+      words: ['descarga'],
       before: [
         'gave', 'giving', 'got', 'getting', 'received', 'felt', 'recu', 'eu', 'pris', 'donne', "m'a", 'dio', 'recibi',
         'senti', 'tuve',

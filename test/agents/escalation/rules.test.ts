@@ -187,6 +187,16 @@ describe('safety and threat words in context', () => {
     ['voy a presentar una demanda contra ustedes', 'es', 'threat'],
     ['Los voy a demandar', 'es', 'threat'],
     ['Te voy a matar', 'es', 'threat'],
+    ['My hand got burned by the kettle', 'en', 'safety'],
+    ['my fingers were burnt by the steam', 'en', 'safety'],
+    ['my tongue is burnt from the kettle spout', 'en', 'safety'],
+    ['she burned herself on the kettle', 'en', 'safety'],
+    ['my son burned himself with it', 'en', 'safety'],
+    ['the grinder is smoking', 'en', 'safety'],
+    ['The kettle gives electric shocks when I touch it', 'en', 'safety'],
+    ['Electric shock from the kettle!', 'en', 'safety'],
+    ["Ma fille s'est brûlée avec la bouilloire", 'fr', 'safety'],
+    ['Mi hijo se quemó con la tetera', 'es', 'safety'],
   ];
 
   it.each(incidents)('an incident or a threat is urgent: %s', (message, language, reason) => {
