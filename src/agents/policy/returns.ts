@@ -3,6 +3,9 @@ import type { Order, OrderItem, ReturnDecision, ShopPolicy } from '../runtime/co
 
 const DAY = 86_400_000;
 
+/** The ledger key of what the first returns ledger recorded: an order's approved amount, lines unknown. */
+export const LEGACY_LINE = '*';
+
 /** One order line a return covers: its key in the returns ledger, and the value of the units sent back. */
 export interface ReturnLine {
   key: string;
@@ -65,9 +68,15 @@ export function evaluateReturn(order: Order, policy: ShopPolicy, now: Date, issu
   if (!withinReturnWindow(delivered, policy.returnWindowDays, now)) {
     return { ...base, deadline, status: 'needs_review', reason: 'outside_window' };
   }
-  // Lines approved by earlier requests count towards the limit; one asked for again is not counted twice.
-  const before = sum((issueRma.approved?.(order) ?? []).filter((l) => !wanted.some((w) => w.key === l.key)));
-  const counted = { ...base, amount: round2(requested + before), ...(before > 0 ? { approvedBefore: before } : {}), deadline };
+  // Lines approved by earlier requests count towards the limit; one asked for again is not counted twice. A row of
+  // the first ledger (LEGACY_LINE: lines unknown) may cover this very request: the larger of the two counts, so that
+  // asking again for a return approved before the upgrade is not refused as over the limit.
+  const earlier = issueRma.approved?.(order) ?? [];
+  const legacy = sum(earlier.filter((l) => l.key === LEGACY_LINE));
+  const others = sum(earlier.filter((l) => l.key !== LEGACY_LINE && !wanted.some((w) => w.key === l.key)));
+  const total = round2(others + Math.max(legacy, requested));
+  const before = round2(total - requested);
+  const counted = { ...base, amount: total, ...(before > 0 ? { approvedBefore: before } : {}), deadline };
   if (counted.amount > policy.autoApproveReturnLimit) return { ...counted, status: 'needs_review', reason: 'over_limit' };
   return { ...counted, status: 'approved', reason: 'within_policy', rma: issueRma(order, requested, wanted) };
 }

@@ -11,7 +11,7 @@ import { HashedNgramEmbedder } from '../knowledge/embed.js';
 import { openKnowledgeBase } from '../knowledge/store.js';
 import { maskPii, tokenizePii } from '../pii/redact.js';
 import { SqlitePiiVault } from '../pii/vault.js';
-import type { ReturnLine, RmaIssuer } from '../policy/returns.js';
+import { LEGACY_LINE, type ReturnLine, type RmaIssuer } from '../policy/returns.js';
 import type { EventBus } from './bus.js';
 import { startCheckpointer } from './checkpointer.js';
 import type { KbHit, Language, Order, Shop } from './contracts.js';
@@ -91,7 +91,7 @@ export async function searchableKnowledgeBase(db: Database.Database, kbDir: stri
 export function returnsLedger(db: Database.Database): RmaIssuer {
   db.transaction(() => {
     // The first ledger kept one row per order (the first approved amount, lines unknown): its rows carry over as
-    // line "*", which always counts towards the order's total.
+    // LEGACY_LINE: what was approved for the order before, lines unknown (see evaluateReturn).
     const columns = db.prepare("SELECT name FROM pragma_table_info('returns')").pluck().all() as string[];
     const v1 = columns.length > 0 && !columns.includes('line');
     if (v1) db.exec('ALTER TABLE returns RENAME TO returns_v1');
@@ -99,7 +99,7 @@ export function returnsLedger(db: Database.Database): RmaIssuer {
       order_name TEXT NOT NULL, line TEXT NOT NULL, rma TEXT NOT NULL, amount REAL NOT NULL, created_at TEXT NOT NULL,
       PRIMARY KEY (order_name, line))`);
     if (v1) {
-      db.exec("INSERT OR IGNORE INTO returns (order_name, line, rma, amount, created_at) SELECT order_name, '*', rma, amount, created_at FROM returns_v1");
+      db.prepare('INSERT OR IGNORE INTO returns (order_name, line, rma, amount, created_at) SELECT order_name, ?, rma, amount, created_at FROM returns_v1').run(LEGACY_LINE);
       db.exec('DROP TABLE returns_v1');
     }
   })();
@@ -111,7 +111,7 @@ export function returnsLedger(db: Database.Database): RmaIssuer {
   return Object.assign(
     (order: Order, amount: number, lines?: ReturnLine[]) => {
       const rma = rmaFor(order);
-      record(rma, order.name, lines ?? [{ key: '*', amount }], new Date().toISOString());
+      record(rma, order.name, lines ?? [{ key: LEGACY_LINE, amount }], new Date().toISOString());
       return rma;
     },
     { approved: (order: Order) => approved.all(order.name) },

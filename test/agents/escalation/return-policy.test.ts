@@ -2,7 +2,7 @@
 // approved for an order (not each request alone), and order lines already refunded.
 import { describe, expect, it } from 'vitest';
 import type { Order, ShopPolicy } from '../../../src/agents/runtime/contracts.js';
-import { evaluateReturn, returnDeadline, withinReturnWindow, type ReturnLine, type RmaIssuer } from '../../../src/agents/policy/returns.js';
+import { evaluateReturn, LEGACY_LINE, returnDeadline, withinReturnWindow, type ReturnLine, type RmaIssuer } from '../../../src/agents/policy/returns.js';
 
 const policy: ShopPolicy = {
   returnWindowDays: 30,
@@ -38,7 +38,7 @@ const order = (over: Partial<Order> = {}, deliveredAt = '2026-11-01T10:34:00-08:
 /** An in-memory returns ledger: the lines approved per order, the first approval of a line kept. */
 function ledger(): RmaIssuer & { lines: Map<string, ReturnLine[]> } {
   const lines = new Map<string, ReturnLine[]>();
-  const issue = (o: Order, amount: number, approved: ReturnLine[] = [{ key: '*', amount }]) => {
+  const issue = (o: Order, amount: number, approved: ReturnLine[] = [{ key: LEGACY_LINE, amount }]) => {
     const kept = lines.get(o.name) ?? [];
     for (const l of approved) if (!kept.some((k) => k.key === l.key)) kept.push(l);
     lines.set(o.name, kept);
@@ -125,6 +125,16 @@ describe('auto-approve limit: everything approved for the order plus this reques
     // The whole order again, or one of its lines again: still 125, still approved.
     expect(evaluateReturn(o, policy, now, rmas)).toMatchObject({ status: 'approved', amount: 125 });
     expect(evaluateReturn(o, policy, now, rmas, ['Summit Hand Grinder'])).toMatchObject({ status: 'approved', amount: 125 });
+  });
+
+  it('a return the first ledger approved (lines unknown) asked for again is approved again, not counted twice', () => {
+    const rmas = ledger();
+    const o = order(); // 125
+    rmas.lines.set('#10246', [{ key: LEGACY_LINE, amount: 125 }]);
+    expect(evaluateReturn(o, policy, now, rmas)).toMatchObject({ status: 'approved', amount: 125, rma: 'RMA-10246' });
+    // Another line on top of it still counts: 125 + the other order lines already approved.
+    rmas.lines.set('#10246', [{ key: LEGACY_LINE, amount: 125 }, { key: 'line:999', amount: 40 }]);
+    expect(evaluateReturn(o, policy, now, rmas)).toMatchObject({ status: 'needs_review', reason: 'over_limit', amount: 165 });
   });
 });
 
