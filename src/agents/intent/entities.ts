@@ -446,7 +446,8 @@ export function extractEntities(
 // libphonenumber's matcher tries a parse at every digit it meets: over a 4,096-character run of "1 1 1 …" that took
 // 200–350 ms, the event loop blocked for every customer. It reads only stretches of digits and phone separators
 // shaped like one or two phone numbers (up to 40 characters, 30 digits and 8 groups, at most 2 of them a single
-// digit, as in "+1 800 555 0199" or "+33 1 99 00 12 34"), and the first PHONE_WINDOWS of them.
+// digit, as in "+1 800 555 0199" or "+33 1 99 00 12 34"), and the first PHONE_WINDOWS of them; a stretch of another
+// shape is read again from its second group.
 const PHONE_WINDOW = /[+(]?\d[\d\s().-]{5,38}\d/g;
 const PHONE_WINDOWS = 8;
 
@@ -455,6 +456,11 @@ function phoneWindows(text: string): { text: string; start: number }[] {
   PHONE_WINDOW.lastIndex = 0;
   for (let m = PHONE_WINDOW.exec(text); m && windows.length < PHONE_WINDOWS; m = PHONE_WINDOW.exec(text)) {
     if (phoneShaped(m[0])) windows.push({ text: m[0], start: m.index });
+    else {
+      // A phone may follow other numbers ("ref 1 2 3 415-555-0142"): go on from the window's second group.
+      const first = /\d+/.exec(m[0])!;
+      PHONE_WINDOW.lastIndex = m.index + first.index + first[0].length;
+    }
   }
   return windows;
 }

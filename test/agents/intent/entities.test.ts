@@ -76,6 +76,8 @@ describe('emails and phones', () => {
 
   it('reads a phone among other numbers, and none in a run of single digits or of repeated groups', () => {
     expect(ents('order 10234, ref 5566 7788, call me at +1 415 555 0142 after 5 pm, $45.50').phones).toEqual(['+14155550142']);
+    expect(ents('ref 1 2 3 415-555-0142').phones).toEqual(['+14155550142']);
+    expect(ents('orders 10234567 10234568 10234569 10234570 415-555-0142').phones).toEqual(['+14155550142']);
     expect(ents('1 '.repeat(2048).trim()).phones).toEqual([]);
     expect(ents('12 '.repeat(1365).trim(), 'fr').phones).toEqual([]);
   });
