@@ -25,6 +25,8 @@ export interface KbIngestReport extends IngestResult {
   /** The folder the environment's local platform indexes when it starts, when that is not `dir`: it will replace
    *  these documents there. */
   platformKbDir?: string;
+  /** With platformKbDir: the shop.kb value (relative to mac.yaml's folder) that makes the platform index `dir`. */
+  shopKb?: string;
 }
 
 export interface KbSearchOptions {
@@ -97,7 +99,7 @@ export async function kbIngestRun(opts: KbIngestOptions, deps: Deps): Promise<Kb
   if (!info.isDirectory()) throw new UsageError(`Not a folder: ${dir}`, 'mac kb ingest takes the folder that holds the documents, not a file.');
 
   const { io } = deps;
-  const platformKbDir = await localPlatformKbDir(deps);
+  const platform = await localPlatformKb(deps);
   return withKnowledgeBase(deps, true, async (kb, database) => {
     const { HashedNgramEmbedder } = await import('../agents/knowledge/embed.js');
     const { KbSourceError } = await import('../agents/knowledge/chunk.js');
@@ -119,7 +121,8 @@ export async function kbIngestRun(opts: KbIngestOptions, deps: Deps): Promise<Kb
         `${result.added} added, ${result.updated} updated, ${result.removed} removed, ${result.unchanged} unchanged` +
           (result.rebuilt && result.documents > 0 && result.added !== result.documents ? ' (full rebuild)' : ''),
       );
-      return { dir, database, ...result, ...(platformKbDir && platformKbDir !== dir ? { platformKbDir } : {}) };
+      const elsewhere = platform && platform.dir !== dir ? { platformKbDir: platform.dir, shopKb: path.relative(platform.projectDir, dir) || '.' } : {};
+      return { dir, database, ...result, ...elsewhere };
     } catch (err) {
       step.fail(err instanceof Error ? err.message : String(err));
       if (err instanceof KbSourceError) {
@@ -153,13 +156,14 @@ export async function kbSearchRun(opts: KbSearchOptions, deps: Deps): Promise<Kb
   });
 }
 
-/** The knowledge folder a local environment's platform ingests when it starts (shop.kb, else <shop.data>/kb). */
-async function localPlatformKbDir(deps: Deps): Promise<string | undefined> {
+/** The knowledge folder a local environment's platform ingests when it starts (shop.kb, else <shop.data>/kb), and
+ *  the folder shop.kb is relative to. */
+async function localPlatformKb(deps: Deps): Promise<{ dir: string; projectDir: string } | undefined> {
   const { config, projectDir } = await deps.environment();
   if (config.target !== 'local') return undefined;
   const { shop } = config;
-  if (shop.kb) return path.resolve(projectDir, shop.kb);
-  return path.join(shop.data ? path.resolve(projectDir, shop.data) : demoShopDir, 'kb');
+  const dir = shop.kb ? path.resolve(projectDir, shop.kb) : path.join(shop.data ? path.resolve(projectDir, shop.data) : demoShopDir, 'kb');
+  return { dir, projectDir };
 }
 
 async function withKnowledgeBase<T>(deps: Deps, create: boolean, fn: (kb: KnowledgeBase, database: string) => Promise<T>): Promise<T> {
@@ -192,7 +196,7 @@ function printIngest(r: KbIngestReport, deps: Deps): void {
   if (r.platformKbDir) {
     io.warn(
       `The platform re-indexes ${display(deps.cwd, r.platformKbDir)} each time it starts, replacing these documents. ` +
-        `To keep them, set shop.kb: ${display(deps.cwd, r.dir)} in mac.yaml.`,
+        `To keep them, set shop.kb: ${r.shopKb} in mac.yaml.`,
     );
   }
 }

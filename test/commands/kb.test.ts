@@ -80,7 +80,7 @@ describe('mac kb', () => {
     expect(warned.code, warned.stderr).toBe(0);
     expect(warned.stderr).toContain(`The platform re-indexes ${DEMO_KB} each time it starts, replacing these documents. To keep them, set shop.kb: my-kb in mac.yaml.`);
     const json = JSON.parse((await mac(['kb', 'ingest', 'my-kb', '--json'], dir)).stdout);
-    expect(json).toMatchObject({ dir: other, platformKbDir: DEMO_KB });
+    expect(json).toMatchObject({ dir: other, platformKbDir: DEMO_KB, shopKb: 'my-kb' });
 
     await writeFile(path.join(dir, 'mac.yaml'), 'environments:\n  local:\n    target: local\n    shop:\n      kb: ./my-kb\n');
     const kept = await mac(['kb', 'ingest', 'my-kb', '--json'], dir);
