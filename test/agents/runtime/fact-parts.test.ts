@@ -38,6 +38,8 @@ describe('factPartsOf', () => {
   it('reads each record object once, and a changed record (a new object from a new lookup) afresh', () => {
     const first = knowledge('2026-11-23T19:26:15Z');
     const again = factPartsOf(first, undefined, { escalate: false }, SHOP, undefined, '');
+    // Read once: a change made in place (which lookups never make) is not read again.
+    Object.assign(first.tickets[0]!, { status: 'pending' });
     expect(factPartsOf(first, undefined, { escalate: false }, SHOP, undefined, '')).toEqual(again);
     const moved = { ...first, tickets: [{ ...first.tickets[0]!, status: 'solved' }] };
     const [, ticketPart] = factPartsOf(moved, undefined, { escalate: false }, SHOP, undefined, '');
