@@ -1,16 +1,10 @@
 // The return policy's edges: the deadline day on the shop's calendar, the auto-approve limit over every return
 // approved for an order (not each request alone), and order lines already refunded.
 import { describe, expect, it } from 'vitest';
-import type { Order, ShopPolicy } from '../../../src/agents/runtime/contracts.js';
+import type { Order } from '../../../src/agents/runtime/contracts.js';
 import { evaluateReturn, LEGACY_LINE, returnDeadline, withinReturnWindow, type ReturnLine, type RmaIssuer } from '../../../src/agents/policy/returns.js';
+import { TEST_POLICY as policy } from './policy.js';
 
-const policy: ShopPolicy = {
-  returnWindowDays: 30,
-  autoApproveReturnLimit: 150,
-  freeShippingThreshold: 75,
-  loyalty: { pointsPerDollar: 1, redeemPoints: 500, redeemValue: 10, tiers: [{ name: 'Bronze', minPoints: 0 }] },
-  giftCards: { min: 10, max: 500 },
-};
 
 const order = (over: Partial<Order> = {}, deliveredAt = '2026-11-01T10:34:00-08:00'): Order => ({
   id: 6120040010246,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ESCALATION, decideEscalation } from '../../../src/agents/escalation/rules.js';
-import type { Intent, IntentResult, Order, ShopPolicy } from '../../../src/agents/runtime/contracts.js';
+import type { Intent, IntentResult, Order } from '../../../src/agents/runtime/contracts.js';
 import { evaluateReturn } from '../../../src/agents/policy/returns.js';
+import { TEST_POLICY as policy } from './policy.js';
 
 const intent = (name: Intent, over: Partial<IntentResult> = {}): IntentResult => ({
   language: 'en',
@@ -34,13 +35,6 @@ const order = (over: Partial<Order> = {}): Order => ({
   ...over,
 });
 
-const policy: ShopPolicy = {
-  returnWindowDays: 30,
-  autoApproveReturnLimit: 150,
-  freeShippingThreshold: 75,
-  loyalty: { pointsPerDollar: 1, redeemPoints: 500, redeemValue: 10, tiers: [{ name: 'Bronze', minPoints: 0 }] },
-  giftCards: { min: 10, max: 500 },
-};
 
 describe('escalation rules', () => {
   const decide = (message: string, i: IntentResult, orders: Order[] = []) => decideEscalation({ message, intent: i, orders });

@@ -2,17 +2,11 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { evaluateReturn } from '../../../src/agents/policy/returns.js';
-import type { Order, ShopPolicy } from '../../../src/agents/runtime/contracts.js';
+import type { Order } from '../../../src/agents/runtime/contracts.js';
 import { returnsLedger } from '../../../src/agents/runtime/parts.js';
 import { rmaFor } from '../../../src/agents/runtime/pipeline.js';
+import { TEST_POLICY as policy } from '../escalation/policy.js';
 
-const policy: ShopPolicy = {
-  returnWindowDays: 30,
-  autoApproveReturnLimit: 150,
-  freeShippingThreshold: 75,
-  loyalty: { pointsPerDollar: 1, redeemPoints: 500, redeemValue: 10, tiers: [{ name: 'Bronze', minPoints: 0 }] },
-  giftCards: { min: 10, max: 500 },
-};
 
 const order: Order = {
   id: 6120040010266,
