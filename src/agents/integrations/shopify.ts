@@ -28,7 +28,8 @@ export interface ShopifyClientOptions {
   fetch?: typeof fetch;
   /** Safety stop for pagination (default 100 pages). */
   maxPages?: number;
-  /** The shop's order-name prefix/suffix (Shopify settings; default "#" and ""), used by orderByNumber. */
+  /** The shop's order-name prefix/suffix (Shopify settings), used by orderByNumber; by default read off the shop's
+   *  latest order (its name around its order_number: "#10234", "CF-1001"). */
   orderNamePrefix?: string;
   orderNameSuffix?: string;
 }
@@ -51,19 +52,25 @@ export interface ShopifyCustomer extends Customer {
   totalSpent?: number;
 }
 
+/** How the shop names its orders around their number: "#" + 10234, "CF-" + 1001 + "-B". */
+interface NameFormat {
+  prefix: string;
+  suffix: string;
+}
+
 export class ShopifyClient {
   readonly apiVersion: string;
   private readonly http: HttpClient;
   private readonly customerSearches = new Map<string, Promise<ShopifyCustomer | null>>();
   private readonly maxPages: number;
-  private readonly orderNamePrefix: string;
-  private readonly orderNameSuffix: string;
+  private nameFormat?: Promise<NameFormat>;
 
   constructor(options: ShopifyClientOptions) {
     this.apiVersion = options.apiVersion ?? SHOPIFY_API_VERSION;
     this.maxPages = options.maxPages ?? 100;
-    this.orderNamePrefix = options.orderNamePrefix ?? '#';
-    this.orderNameSuffix = options.orderNameSuffix ?? '';
+    if (options.orderNamePrefix !== undefined || options.orderNameSuffix !== undefined) {
+      this.nameFormat = Promise.resolve({ prefix: options.orderNamePrefix ?? '', suffix: options.orderNameSuffix ?? '' });
+    }
     this.http = new HttpClient({
       service: 'shopify',
       baseUrl: options.baseUrl,
@@ -103,7 +110,11 @@ export class ShopifyClient {
    */
   async orderByNumber(orderNumber: number | string): Promise<Order | null> {
     const input = String(orderNumber).trim();
-    const name = /^\d+$/.test(input) ? `${this.orderNamePrefix}${input}${this.orderNameSuffix}` : input;
+    let name = input;
+    if (/^\d+$/.test(input)) {
+      const { prefix, suffix } = await this.orderNameFormat();
+      name = `${prefix}${input}${suffix}`;
+    }
     const { data } = await this.http.get<{ orders?: ShopifyOrderWire[] }>(this.path('orders.json'), {
       query: { name, status: 'any' },
     });
@@ -111,6 +122,25 @@ export class ShopifyClient {
     const bare = (n: string) => n.replace(/^#/, '');
     const exact = orders.find((o) => bare(o.name ?? '') === bare(name));
     return exact ? normalizeOrder(exact) : null;
+  }
+
+  /** The shop's order-name format, read once (a failed read is tried again next time). */
+  private orderNameFormat(): Promise<NameFormat> {
+    this.nameFormat ??= this.readNameFormat().catch((err: unknown) => {
+      this.nameFormat = undefined;
+      throw err;
+    });
+    return this.nameFormat;
+  }
+
+  private async readNameFormat(): Promise<NameFormat> {
+    const { data } = await this.http.get<{ orders?: ShopifyOrderWire[] }>(this.path('orders.json'), {
+      query: { status: 'any', limit: 1, fields: 'name,order_number' },
+    });
+    const latest = data?.orders?.[0];
+    const number = latest?.order_number != null ? String(latest.order_number) : '';
+    const at = number && latest?.name ? latest.name.lastIndexOf(number) : -1;
+    return at >= 0 ? { prefix: latest!.name!.slice(0, at), suffix: latest!.name!.slice(at + number.length) } : { prefix: '#', suffix: '' };
   }
 
   /**

@@ -44,7 +44,8 @@ export async function startHarness(options: Partial<StartMockServersOptions> = {
   return {
     mocks,
     retry,
-    shopify: new ShopifyClient({ baseUrl: urls.shopify, accessToken: credentials.shopify.accessToken, retry }),
+    // The demo shop's order names as configured (a second test shop reads them off its latest order).
+    shopify: new ShopifyClient({ baseUrl: urls.shopify, accessToken: credentials.shopify.accessToken, retry, orderNamePrefix: '#' }),
     zendesk: new ZendeskClient({ baseUrl: urls.zendesk, ...credentials.zendesk, retry }),
     mailchimp: new MailchimpClient({ baseUrl: urls.mailchimp, apiKey: credentials.mailchimp.apiKey, retry }),
     ga4: new Ga4Client({ baseUrl: urls.ga4, ...credentials.ga4, retry }),

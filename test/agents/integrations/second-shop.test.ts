@@ -116,9 +116,12 @@ describe('a second data folder', () => {
     expect(products[0]?.description).toBe('Steamed green tea & nothing else.');
     expect(mocks.state.requests.filter((r) => r.path.endsWith('/products.json'))).toHaveLength(3);
 
-    // This shop's order names carry a custom prefix (a Shopify setting): by full name, or by number with the prefix.
+    // This shop's order names carry a custom prefix (a Shopify setting): by full name, or by number, the prefix read
+    // off the shop's latest order once, or configured.
     expect((await shopify.orderByNumber('TW-1001'))?.orderNumber).toBe(1001);
-    expect(await shopify.orderByNumber(1001)).toBeNull();
+    expect((await shopify.orderByNumber(1001))?.name).toBe('TW-1001');
+    expect((await shopify.orderByNumber('1001'))?.name).toBe('TW-1001');
+    expect(mocks.state.requests.filter((r) => r.path.endsWith('/orders.json') && r.query.fields !== undefined)).toHaveLength(1);
     const prefixed = new ShopifyClient({ baseUrl: mocks.urls.shopify, accessToken: 'tidewater-token', orderNamePrefix: 'TW-' });
     const order = await prefixed.orderByNumber(1001);
     expect(order).toMatchObject({ name: 'TW-1001', currency: 'EUR', total: 29.78, shipping: 3.95, fulfillments: [], fulfillmentStatus: null });
