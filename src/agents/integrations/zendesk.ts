@@ -1,5 +1,6 @@
 // Zendesk Support API v2 client: create and update tickets for escalations, look up a customer's tickets.
 
+import { randomUUID } from 'node:crypto';
 import type { NewTicket, Priority, Ticket, TicketUpdate } from '../runtime/contracts.js';
 import { basicAuth, HttpClient, IntegrationError, type RetryOptions } from './http.js';
 import type { ZendeskTicketWire, ZendeskUserWire } from './wire.js';
@@ -61,7 +62,9 @@ export class ZendeskClient {
       if (groupId !== undefined) ticket.group_id = groupId;
       else if (!tags.includes(`team_${t.group}`)) tags.push(`team_${t.group}`);
     }
-    const { data } = await this.http.post<{ ticket?: ZendeskTicketWire }>('/api/v2/tickets.json', { ticket });
+    // One key for every attempt: a retry after an answer that was lost (a reset, a 502/504) does not open a second
+    // ticket; Zendesk answers it with the first.
+    const { data } = await this.http.post<{ ticket?: ZendeskTicketWire }>('/api/v2/tickets.json', { ticket }, { headers: { 'Idempotency-Key': randomUUID() } });
     if (!data?.ticket || typeof data.ticket.id !== 'number') {
       throw new IntegrationError({
         service: 'zendesk',

@@ -114,6 +114,16 @@ describe('ZendeskClient against the mock (demo shop)', () => {
     expect(h.mocks.state.tickets.filter((t) => t.subject === lostParcel.subject)).toHaveLength(1);
   });
 
+  it('a create whose answer is lost is retried with the same Idempotency-Key: one ticket, the one Zendesk made', async () => {
+    const before = h.mocks.state.tickets.length;
+    h.mocks.state.faults.zendesk = { lostReply: true, times: 1, method: 'POST', path: '/api/v2/tickets.json' };
+    const created = await h.zendesk.createTicket(lostParcel);
+    expect(h.mocks.state.tickets.length).toBe(before + 1);
+    expect(created.id).toBe(h.mocks.state.tickets.at(-1)!.id);
+    const posts = requestsTo(h.mocks, 'zendesk', '/api/v2/tickets.json').filter((r) => r.method === 'POST');
+    expect(posts).toHaveLength(2);
+  });
+
   it('when Zendesk is down the ticket cannot be created: IntegrationError, no ticket, no invented id', async () => {
     h.mocks.state.faults.zendesk = 'down';
     const error = await h.zendesk.createTicket(lostParcel).catch((e: unknown) => e);

@@ -139,6 +139,11 @@ async function serve(
   } catch (error) {
     response = definition.error(500, error instanceof Error ? error.message : String(error));
   }
+  if (fault?.lostReply) {
+    record.status = 0;
+    req.socket.destroy();
+    return;
+  }
   send(res, record, response);
 }
 
@@ -148,7 +153,7 @@ function takeFault(
   service: MockService,
   method: string,
   path: string,
-): { status?: number; down?: boolean; retryAfter?: number | string; delayMs?: number; body?: unknown } | undefined {
+): { status?: number; down?: boolean; lostReply?: boolean; retryAfter?: number | string; delayMs?: number; body?: unknown } | undefined {
   const fault: Fault | undefined = state.faults[service];
   if (fault === undefined) return undefined;
   if (fault === 'down') return { down: true };

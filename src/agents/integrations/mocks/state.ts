@@ -20,6 +20,7 @@ export const MOCK_SERVICES: readonly MockService[] = ['shopify', 'zendesk', 'mai
  * - `{ status, times?, retryAfter? }`: answer with that status (in the service's error shape), `times` times
  *   (default: until removed), with a `Retry-After` header when given;
  * - `{ down: true, times }`: reset the connection `times` times;
+ * - `{ lostReply: true, times }`: carry the request out, then reset the connection instead of answering;
  * - `delayMs` delays the answer (alone: a slow but otherwise normal answer — for timeout tests);
  * - `method` / `path` (substring or RegExp on the path) restrict the fault to matching requests.
  */
@@ -35,6 +36,8 @@ export type Fault =
       path?: string | RegExp;
       /** Overrides the error body. */
       body?: unknown;
+      /** The request is carried out, then the connection is reset before the answer: the client cannot tell. */
+      lostReply?: boolean;
     };
 
 export interface MockCredentials {
@@ -113,6 +116,8 @@ export class MockState {
   users: ZendeskUserWire[] = [];
   /** Comments the Zendesk mock received per ticket id (a seeded ticket's description is its first, unstored). */
   ticketComments = new Map<number, ZendeskCommentRecord[]>();
+  /** Zendesk's Idempotency-Key: the ticket a key created (a repeat of the key answers with it). */
+  ticketsByIdempotencyKey = new Map<string, number>();
   lists: MailchimpListSeed[] = [];
   ga4: { requests: Ga4ReceivedRequest[]; events: Ga4StoredEvent[] } = { requests: [], events: [] };
   faults: Partial<Record<MockService, Fault>> = {};
@@ -141,6 +146,7 @@ export class MockState {
     this.tickets = copy.zendesk.tickets;
     this.users = copy.zendesk.users;
     this.ticketComments = new Map();
+    this.ticketsByIdempotencyKey = new Map();
     this.lists = copy.mailchimp.lists;
     this.ga4 = { requests: [], events: [] };
     this.faults = {};

@@ -98,6 +98,10 @@ function usersOf(state: MockState, tickets: ZendeskTicketWire[]): ZendeskUserWir
 function createTicket(request: MockRequest): MockResponse {
   const { state, body, origin } = request;
   if (request.bodyError) return error(400, `Invalid JSON: ${request.bodyError}`);
+  // Idempotency-Key: a repeat of a key answers with the ticket it created, and creates nothing.
+  const key = request.req.headers['idempotency-key'];
+  const earlier = typeof key === 'string' ? state.tickets.find((t) => t.id === state.ticketsByIdempotencyKey.get(key)) : undefined;
+  if (earlier) return json(201, { ticket: earlier }, { 'x-idempotency-lookup': 'hit' });
   const input = (body as { ticket?: Record<string, unknown> } | undefined)?.ticket;
   if (!input || typeof input !== 'object') return error(400, 'ticket parameter is missing');
 
@@ -166,6 +170,7 @@ function createTicket(request: MockRequest): MockResponse {
     updated_at: stamp,
   };
   state.tickets.push(ticket);
+  if (typeof key === 'string') state.ticketsByIdempotencyKey.set(key, id);
   state.ticketComments.set(id, [{ id: id * 1000 + 2, type: 'Comment', author_id: ticket.submitter_id ?? null, body: text, public: comment?.public !== false, created_at: stamp }]);
   return json(
     201,
