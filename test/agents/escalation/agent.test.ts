@@ -2,18 +2,10 @@
 // (priority, tags, an internal note), and a failed update is not reported as an escalation.
 import { describe, expect, it } from 'vitest';
 import { createEscalationAgent } from '../../../src/agents/escalation/agent.js';
-import type { EscalateRequest, Intent, IntentResult, Language, NewTicket, SessionFacts, Ticket, TicketUpdate } from '../../../src/agents/runtime/contracts.js';
+import type { EscalateRequest, Intent, Language, NewTicket, SessionFacts, Ticket, TicketUpdate } from '../../../src/agents/runtime/contracts.js';
 import type { Helpdesk } from '../../../src/agents/runtime/ports.js';
+import { intentResult } from './fixtures.js';
 
-const intent = (name: Intent, language: Language = 'en'): IntentResult => ({
-  language,
-  intent: name,
-  confidence: 0.9,
-  alternatives: [],
-  entities: { orderNumbers: [], emails: [], phones: [], amounts: [], products: [] },
-  sentiment: { score: 0, label: 'neutral' },
-  profanity: false,
-});
 
 function fakeHelpdesk(opts: { failUpdates?: boolean } = {}) {
   const created: NewTicket[] = [];
@@ -41,7 +33,7 @@ async function conversation(turns: [string, Intent][], helpdesk: Helpdesk, langu
   const session: SessionFacts = { id: 'sess-1', customerEmail: 'ava.martinez@example.net' };
   const decisions = [];
   for (const [message, name] of turns) {
-    const req: EscalateRequest = { message, intent: intent(name, language), orders: [], session: { ...session } };
+    const req: EscalateRequest = { message, intent: intentResult(name, { language }), orders: [], session: { ...session } };
     const decision = await agent.decide(req);
     decisions.push(decision);
     // What the pipeline keeps (pipeline.ts, after the escalation stage).

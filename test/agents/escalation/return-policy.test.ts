@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../../../src/agents/runtime/contracts.js';
 import { evaluateReturn, LEGACY_LINE, returnDeadline, withinReturnWindow, type ReturnLine, type RmaIssuer } from '../../../src/agents/policy/returns.js';
-import { TEST_POLICY as policy } from './policy.js';
+import { TEST_POLICY as policy } from './fixtures.js';
 
 
 const order = (over: Partial<Order> = {}, deliveredAt = '2026-11-01T10:34:00-08:00'): Order => ({

@@ -2,18 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ESCALATION, decideEscalation } from '../../../src/agents/escalation/rules.js';
 import type { Intent, IntentResult, Order } from '../../../src/agents/runtime/contracts.js';
 import { evaluateReturn } from '../../../src/agents/policy/returns.js';
-import { TEST_POLICY as policy } from './policy.js';
+import { intentResult, TEST_POLICY as policy } from './fixtures.js';
 
-const intent = (name: Intent, over: Partial<IntentResult> = {}): IntentResult => ({
-  language: 'en',
-  intent: name,
-  confidence: 0.9,
-  alternatives: [],
-  entities: { orderNumbers: [], emails: [], phones: [], amounts: [], products: [] },
-  sentiment: { score: 0, label: 'neutral' },
-  profanity: false,
-  ...over,
-});
+const intent = intentResult;
 
 const order = (over: Partial<Order> = {}): Order => ({
   id: 1,

@@ -36,6 +36,11 @@ function fakeHelpdesk() {
 
 const newTicket = (email: string): NewTicket => ({ subject: 'Refund', comment: 'Please refund', priority: 'high', tags: [], requester: { email } });
 
+/** A helpdesk whose search sees only the seeded ticket, as Zendesk's does for a moment after a ticket is created. */
+function searchLagging(helpdesk: Helpdesk): Helpdesk {
+  return { ...helpdesk, ticketsByRequesterEmail: async (email) => (await helpdesk.ticketsByRequesterEmail(email)).filter((t) => t.id === 1) };
+}
+
 describe('cachedHelpdesk', () => {
   it('answers a repeated lookup (any case or spacing of the email) from the cache', async () => {
     const fake = fakeHelpdesk();
@@ -58,11 +63,7 @@ describe('cachedHelpdesk', () => {
 
   it('keeps a ticket it created in the requester’s tickets while Zendesk’s search has not indexed it yet', async () => {
     const fake = fakeHelpdesk();
-    const lagging: Helpdesk = {
-      ...fake.helpdesk,
-      // The search sees only the seeded ticket, as Zendesk's does for a moment after a ticket is created.
-      ticketsByRequesterEmail: async (email) => (await fake.helpdesk.ticketsByRequesterEmail(email)).filter((t) => t.id === 1),
-    };
+    const lagging = searchLagging(fake.helpdesk);
     const bus = createSqliteBus(new Database(':memory:'));
     const cached = cachedHelpdesk(lagging, bus);
     await cached.createTicket(newTicket('ana@example.com'));
@@ -74,10 +75,7 @@ describe('cachedHelpdesk', () => {
 
   it('adds a created ticket for ttlMs only: after that, what the search says is the list', async () => {
     const fake = fakeHelpdesk();
-    const lagging: Helpdesk = {
-      ...fake.helpdesk,
-      ticketsByRequesterEmail: async (email) => (await fake.helpdesk.ticketsByRequesterEmail(email)).filter((t) => t.id === 1),
-    };
+    const lagging = searchLagging(fake.helpdesk);
     const cached = cachedHelpdesk(lagging, createSqliteBus(new Database(':memory:')), { ttlMs: 30 });
     await cached.createTicket(newTicket('ana@example.com'));
     expect((await cached.ticketsByRequesterEmail('ana@example.com')).map((t) => t.id)).toEqual([2, 1]);
@@ -157,10 +155,7 @@ describe('cachedHelpdesk', () => {
 
   it('a ticket it created and then updated is listed as updated while the search has not indexed it', async () => {
     const fake = fakeHelpdesk();
-    const lagging: Helpdesk = {
-      ...fake.helpdesk,
-      ticketsByRequesterEmail: async (email) => (await fake.helpdesk.ticketsByRequesterEmail(email)).filter((t) => t.id === 1),
-    };
+    const lagging = searchLagging(fake.helpdesk);
     const bus = createSqliteBus(new Database(':memory:'));
     const cached = cachedHelpdesk(lagging, bus);
     const created = await cached.createTicket(newTicket('ana@example.com'));

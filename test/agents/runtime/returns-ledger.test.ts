@@ -5,7 +5,7 @@ import { evaluateReturn } from '../../../src/agents/policy/returns.js';
 import type { Order } from '../../../src/agents/runtime/contracts.js';
 import { returnsLedger } from '../../../src/agents/runtime/parts.js';
 import { rmaFor } from '../../../src/agents/runtime/pipeline.js';
-import { TEST_POLICY as policy } from '../escalation/policy.js';
+import { TEST_POLICY as policy } from '../escalation/fixtures.js';
 
 
 const order: Order = {
