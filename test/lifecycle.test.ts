@@ -1,7 +1,7 @@
 // The whole local lifecycle as an operator runs it — deploy → rotate a secret → DR drill → cost report → destroy —
 // on a temporary project, then the canary scan: a known secret value and a PII-bearing conversation went through
 // all of it, and neither appears in plain text in any file under .mac/ or in any output.
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +12,7 @@ import { runCli, tempDir } from './helpers/cli.js';
 
 const KEY = randomBytes(32).toString('base64');
 const SHOPIFY_TOKEN = `shpat_${randomBytes(16).toString('hex')}`;
+const ZENDESK_WEBHOOK_SECRET = randomBytes(32).toString('base64');
 const CANARY_ENV = `canary-${randomBytes(8).toString('hex')}`;
 const PII = {
   email: 'odette.canary-7731@example.org',
@@ -29,7 +30,7 @@ describe('local lifecycle: deploy → rotate → dr-drill → cost report → de
     return run;
   };
   const stateDir = () => path.join(dir, '.mac', 'local');
-  const needles = [SHOPIFY_TOKEN, PII.email, PII.phone, PII.card, PII.card.replace(/ /g, ''), PII.phone.replace(/ /g, '')];
+  const needles = [SHOPIFY_TOKEN, ZENDESK_WEBHOOK_SECRET, PII.email, PII.phone, PII.card, PII.card.replace(/ /g, ''), PII.phone.replace(/ /g, '')];
 
   /** Reads every file under .mac/ as bytes and asserts no needle is in it; returns the files scanned. */
   async function scanState(): Promise<string[]> {
@@ -58,6 +59,8 @@ describe('local lifecycle: deploy → rotate → dr-drill → cost report → de
   it('runs every lifecycle command for real and leaves no secret or PII in plain text', { timeout: 300_000 }, async () => {
     const set = await mac(['secrets', 'set', 'shopify-api-token', '--from-env', 'TOKEN'], { TOKEN: SHOPIFY_TOKEN });
     expect(set.code, set.stderr).toBe(0);
+    const signing = await mac(['secrets', 'set', 'zendesk-webhook-secret', '--from-env', 'SECRET'], { SECRET: ZENDESK_WEBHOOK_SECRET });
+    expect(signing.code, signing.stderr).toBe(0);
 
     // What the toolkit's own environment holds never reaches the runtime processes (they get settings on stdin).
     process.env.MAC_LIFECYCLE_CANARY = CANARY_ENV;
@@ -68,6 +71,15 @@ describe('local lifecycle: deploy → rotate → dr-drill → cost report → de
     const status = JSON.parse((await mac(['status', '--json'])).stdout);
     expect(status.healthy).toBe(true);
     expect(status.processes.map((p: { name: string; state: string }) => `${p.name}:${p.state}`)).toEqual(['integrations:running', 'platform:running']);
+
+    // The platform got the webhook signing secret from the vault: an unsigned Zendesk webhook is refused, even from
+    // this machine; a signed one is published.
+    const body = JSON.stringify({ event: 'ticket.updated', id: 1 });
+    const zendeskHook = (headers: Record<string, string>) => fetch(new URL('/webhooks/zendesk', status.url), { method: 'POST', headers, body });
+    expect((await zendeskHook({})).status).toBe(401);
+    const at = new Date().toISOString();
+    const signature = createHmac('sha256', ZENDESK_WEBHOOK_SECRET).update(at + body).digest('base64');
+    expect((await zendeskHook({ 'x-zendesk-webhook-signature': signature, 'x-zendesk-webhook-signature-timestamp': at })).status).toBe(202);
 
     // A customer shares personal data in a conversation.
     const chat = await fetch(new URL('/v1/chat', status.url), {

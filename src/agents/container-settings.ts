@@ -3,6 +3,7 @@
 // missing or malformed setting is named with what was expected; a value is never quoted (it may be a secret).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { WebhookSecrets } from './gateway/webhook-auth.js';
 import { AZURE_OPENAI_API_VERSION, DEFAULT_RESPONSE_DEPLOYMENT, RESPONSE_STRATEGIES, type ResponseStrategy } from './response/strategy.js';
 import { LANGUAGES, type Language } from './runtime/contracts.js';
 import { DEPLOYED_AGENTS, type DeployedAgent } from './runtime/services.js';
@@ -10,6 +11,8 @@ import { DEPLOYED_AGENTS, type DeployedAgent } from './runtime/services.js';
 export interface AgentSettings {
   agent: DeployedAgent;
   port: number;
+  /** Where the gateway listens (intent-classifier): every interface by default, as a container must. */
+  host: string;
   natsUrl: string;
   environment?: string;
   languages: Language[];
@@ -20,6 +23,8 @@ export interface AgentSettings {
   shopify?: { baseUrl: string; accessToken: string };
   zendesk?: { baseUrl: string; email: string; apiToken: string };
   ga4?: { measurementId: string; apiSecret: string };
+  /** Signing secrets of the Shopify and Zendesk webhooks (intent-classifier, which hosts the gateway). */
+  webhookSecrets?: WebhookSecrets;
   /** 32-byte key of the PII token vault (intent-classifier, which hosts the conversations). */
   piiVaultKey?: Buffer;
   /** Who writes the replies (response-generator-*): MAC_RESPONSE_STRATEGY, and AZURE_OPENAI_* for azure-openai. */
@@ -78,6 +83,7 @@ export function agentSettingsFromEnv(agent: string, env: NodeJS.ProcessEnv): Age
   const settings: AgentSettings = {
     agent: name,
     port,
+    host: env.HOST?.trim() || '0.0.0.0',
     natsUrl,
     environment: env.MAC_ENVIRONMENT,
     languages: languages as Language[],
@@ -101,6 +107,9 @@ export function agentSettingsFromEnv(agent: string, env: NodeJS.ProcessEnv): Age
   }
   if (name === 'analytics-processor' && env.GA4_MEASUREMENT_ID && env.GA4_API_SECRET) {
     settings.ga4 = { measurementId: env.GA4_MEASUREMENT_ID, apiSecret: env.GA4_API_SECRET };
+  }
+  if (name === 'intent-classifier') {
+    settings.webhookSecrets = { shopify: env.SHOPIFY_WEBHOOK_SECRET?.trim() || undefined, zendesk: env.ZENDESK_WEBHOOK_SECRET?.trim() || undefined };
   }
   if (name === 'intent-classifier' && env.MAC_PII_VAULT_KEY) {
     if (!/^[0-9a-f]{64}$/i.test(env.MAC_PII_VAULT_KEY)) throw new SettingsError('MAC_PII_VAULT_KEY: expected 64 hex digits (a 32-byte key)');

@@ -1,6 +1,7 @@
 // What the toolkit and a runtime process (main.ts) agree on: the roles, the launch settings sent on stdin, and the
 // run record a process writes once it serves. Importing this module starts nothing.
 import path from 'node:path';
+import type { WebhookSecrets } from './gateway/webhook-auth.js';
 import type { LiveIntegrations } from './runtime/platform.js';
 
 export const ROLES = ['integrations', 'platform'] as const;
@@ -26,6 +27,7 @@ export interface PlatformLaunch {
   port: number;
   policy?: Record<string, unknown>;
   integrations: LiveIntegrations;
+  webhookSecrets?: WebhookSecrets;
   /** Hex of the 32-byte PII vault key. */
   piiVaultKey: string;
   backups: { intervalSeconds: number; keep: number; companions: string[] };

@@ -44,6 +44,7 @@ async function start(role: Role, stateDir: string, launch: Launch): Promise<{ ur
     port: launch.port,
     policy: launch.policy,
     integrations: launch.integrations,
+    webhookSecrets: launch.webhookSecrets,
     vaultKey: Buffer.from(launch.piiVaultKey, 'hex'),
     log: (line) => log(role, 'info', line),
   });

@@ -95,6 +95,12 @@ function token(value: string, what: string, expected: RegExp, expectedText: stri
   return [];
 }
 
+/** A webhook signing secret: a token, and long enough that its signatures cannot be guessed. */
+function signingSecret(value: string, what: string, expected: RegExp, expectedText: string): SecretProblem[] {
+  if (value.length < 16) return [error(`${what} is shorter than 16 characters; expected ${expectedText}.`)];
+  return token(value, what, expected, expectedText);
+}
+
 export const KNOWN_SECRETS: readonly KnownSecret[] = [
   {
     name: 'shopify-api-token',
@@ -147,6 +153,22 @@ export const KNOWN_SECRETS: readonly KnownSecret[] = [
       return problems;
     },
     generate: generateServiceAccount,
+  },
+  {
+    name: 'shopify-webhook-secret',
+    description: "Shopify app's API secret key: the gateway checks each Shopify webhook's signature (X-Shopify-Hmac-Sha256) with it",
+    need: 'integration',
+    consumers: ['intent-classifier'],
+    validate: (v) => signingSecret(v, 'The Shopify webhook secret', /^(shpss_)?[0-9a-f]{32}$/, "an app's API secret key (32 hex digits, or shpss_…)"),
+    generate: () => `shpss_${hex(16)}`,
+  },
+  {
+    name: 'zendesk-webhook-secret',
+    description: "Zendesk webhook signing secret: the gateway checks each Zendesk webhook's signature (X-Zendesk-Webhook-Signature) with it",
+    need: 'integration',
+    consumers: ['intent-classifier'],
+    validate: (v) => signingSecret(v, 'The Zendesk webhook secret', /^[A-Za-z0-9+/=_-]{32,}$/, "a webhook's signing secret (Zendesk shows it under Webhooks → Signing secret)"),
+    generate: () => randomBytes(32).toString('base64'),
   },
   {
     name: 'azure-openai-api-key',

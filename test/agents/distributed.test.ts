@@ -2,8 +2,9 @@
 // configured only through the environment a container group gets, talking over a real nats-server — against the
 // same answers as the one-process platform.
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import { hasNatsServer, noNatsServerReason, startNatsServer, type NatsServer } f
 
 const SHOPIFY_TOKEN = 'shpat_0123456789abcdef0123456789abcdef';
 const ZENDESK_TOKEN = 'Zt0123456789abcdefghijABCDEFGHIJ01234567';
+const SHOPIFY_WEBHOOK_SECRET = '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';
 
 async function chat(url: string, body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(new URL('/v1/chat', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -66,6 +68,7 @@ describe.skipIf(!hasNatsServer)('the platform as one process per agent over NATS
       ZENDESK_EMAIL: mocks.credentials.zendesk.email,
       ZENDESK_API_TOKEN: ZENDESK_TOKEN,
       MAC_PII_VAULT_KEY: 'ab'.repeat(32),
+      SHOPIFY_WEBHOOK_SECRET,
     };
     for (const agent of DEPLOYED_AGENTS) agents.set(agent, spawnAgent(agent, { ...env, AGENT_NAME: agent }, stateDir));
     const urls = await Promise.all([...agents.values()].map((a) => a.ready));
@@ -142,6 +145,21 @@ describe.skipIf(!hasNatsServer)('the platform as one process per agent over NATS
     const ticket = (json.escalation as { ticket_id: string }).ticket_id;
     expect(mocks.state.tickets.length).toBe(before + 1);
     expect(mocks.state.tickets.map((t) => String(t.id))).toContain(ticket);
+  });
+
+  it('serves the gateway on every interface, as a container behind a load balancer must, taking only signed Shopify webhooks', async () => {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && !a.internal && a.family === 'IPv4')?.address;
+    const url = external ? gateway.replace('127.0.0.1', external) : gateway;
+    expect((await fetch(new URL('/health', url))).status).toBe(200);
+    const body = JSON.stringify({ id: 1 });
+    const hook = (headers: Record<string, string>) => fetch(new URL('/webhooks/shopify/products-update', url), { method: 'POST', headers, body });
+    expect((await hook({})).status).toBe(401);
+    const signature = createHmac('sha256', SHOPIFY_WEBHOOK_SECRET).update(body).digest('base64');
+    expect((await hook({ 'x-shopify-hmac-sha256': signature })).status).toBe(202);
+    // No Zendesk secret was given: Zendesk's webhooks are taken from this machine only.
+    if (external) expect((await fetch(new URL('/webhooks/zendesk', url), { method: 'POST', body: JSON.stringify({ event: 'ticket.updated' }) })).status).toBe(401);
   });
 
   it('counts the turns in the analytics-processor process, which hears them on JetStream', async () => {

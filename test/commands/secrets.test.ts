@@ -147,7 +147,7 @@ describe('mac secrets', () => {
     expect(run.code, run.stderr).toBe(0);
     const doc = JSON.parse(run.stdout);
     expect(doc).toMatchObject({ environment: 'shop', target: 'local', store: { kind: 'local-vault', location: path.join(dir, '.mac', 'shop', 'vault'), ok: true } });
-    expect(doc.missing).toEqual(['google-analytics-credentials', 'mailchimp-api-key', 'zendesk-api-token']);
+    expect(doc.missing).toEqual(['google-analytics-credentials', 'mailchimp-api-key', 'shopify-webhook-secret', 'zendesk-api-token', 'zendesk-webhook-secret']);
     const byName = Object.fromEntries(doc.secrets.map((s: { name: string }) => [s.name, s]));
     expect(byName['shopify-api-token']).toMatchObject({ known: true, required: true, present: true, versionCount: 1, ageSeconds: 2 * 86_400, updatedAt: T0.toISOString() });
     expect(byName['shopify-api-token'].versions).toHaveLength(1);
@@ -158,7 +158,7 @@ describe('mac secrets', () => {
     const table = await mac(['-e', 'shop', 'secrets', 'list']);
     expect(table.stdout).toMatch(/^zendesk-api-token\s+0\s+-\s+-\s+MISSING \(required\)$/m);
     expect(table.stdout).toMatch(/^shopify-api-token\s+1\s+[0-9a-f]{32}\s+\S+\s+required$/m);
-    expect(table.stderr).toMatch(/3 required secrets missing for shop \(local\): google-analytics-credentials, mailchimp-api-key, zendesk-api-token/);
+    expect(table.stderr).toMatch(/5 required secrets missing for shop \(local\): google-analytics-credentials, mailchimp-api-key, shopify-webhook-secret, zendesk-api-token, zendesk-webhook-secret/);
   });
 
   it('an empty vault lists nothing, and the default local environment requires nothing', async () => {
@@ -201,7 +201,7 @@ describe('mac secrets', () => {
     const run = await mac(['-e', 'shop', 'secrets', 'audit', '--fail-on-stale'], { now: T0 });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^shopify-api-token\s+-\s+-\s+MISSING \(required\)$/m);
-    expect(run.stderr).toMatch(/4 required missing/);
+    expect(run.stderr).toMatch(/6 required missing/);
     const bad = await mac(['secrets', 'audit', '--max-age', '3 months']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--max-age: expected a duration like 90d, 12h or 10m/);

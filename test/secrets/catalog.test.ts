@@ -6,12 +6,14 @@ const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQ...\n-----END PRIVATE KEY-----\n
 const GA_KEY = JSON.stringify({ type: 'service_account', client_email: 'mac@proj.iam.gserviceaccount.com', private_key: PEM });
 
 describe('known secrets', () => {
-  it('are the seed\'s six, each with a description and consumers', () => {
+  it('are the seed\'s six and the two webhook signing secrets, each with a description and consumers', () => {
     expect(KNOWN_SECRETS.map((s) => s.name)).toEqual([
       'shopify-api-token',
       'zendesk-api-token',
       'mailchimp-api-key',
       'google-analytics-credentials',
+      'shopify-webhook-secret',
+      'zendesk-webhook-secret',
       'azure-openai-api-key',
       'cosmos-connection-string',
     ]);
@@ -22,14 +24,16 @@ describe('known secrets', () => {
     expect(knownSecret('google-analytics-credentials')?.contentType).toBe('application/json');
   });
 
-  it('azure needs all six; local needs none unless it is production, and then only the integrations', () => {
-    expect(requiredSecrets({ target: 'azure', production: false })).toHaveLength(6);
+  it('azure needs all eight; local needs none unless it is production, and then only the integrations', () => {
+    expect(requiredSecrets({ target: 'azure', production: false })).toHaveLength(8);
     expect(requiredSecrets({ target: 'local', production: false })).toEqual([]);
     expect(requiredSecrets({ target: 'local', production: true }).map((s) => s.name)).toEqual([
       'shopify-api-token',
       'zendesk-api-token',
       'mailchimp-api-key',
       'google-analytics-credentials',
+      'shopify-webhook-secret',
+      'zendesk-webhook-secret',
     ]);
   });
 
@@ -39,6 +43,8 @@ describe('known secrets', () => {
       'zendesk-api-token': 'a'.repeat(20) + 'B'.repeat(20),
       'mailchimp-api-key': `${'0'.repeat(32)}-us21`,
       'google-analytics-credentials': GA_KEY,
+      'shopify-webhook-secret': 'shpss_0123456789abcdef0123456789abcdef',
+      'zendesk-webhook-secret': 'dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==',
       'azure-openai-api-key': '0123456789abcdef0123456789abcdef',
       'cosmos-connection-string': 'AccountEndpoint=https://acct.documents.azure.com:443/;AccountKey=abc==;',
     };
@@ -57,6 +63,8 @@ describe('known secrets', () => {
       ['shopify-api-token', 'shpat_hunter2 shpat_again', /whitespace/],
       ['zendesk-api-token', 'hunter2\nhunter2', /line break/],
       ['azure-openai-api-key', 'hunter2 x', /whitespace/],
+      ['shopify-webhook-secret', 'hunter2', /shorter than 16/],
+      ['zendesk-webhook-secret', 'hunter2hunter2hunter2 x', /whitespace/],
     ];
     for (const [name, value, message] of cases) {
       const r = validateSecret(name, value);

@@ -1,5 +1,4 @@
 // The gateway: the platform's HTTP front door (node:http, no framework on the hot path).
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventBus } from '../runtime/bus.js';
@@ -8,6 +7,7 @@ import { SHOPIFY_TOPICS, ZENDESK_EVENTS } from '../runtime/events.js';
 import { RateLimiter } from '../runtime/sessions.js';
 import { AgentCallError } from '../runtime/transport.js';
 import { validateChatRequest } from './validate.js';
+import { webhookRefusal, type WebhookSecrets, type WebhookSender } from './webhook-auth.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -17,7 +17,9 @@ export interface GatewayDeps {
   /** Whether the platform can answer (in a distributed deployment: whether the agents it calls answer). */
   ready(): boolean | Promise<boolean>;
   analyticsSummary(): Promise<unknown>;
-  shopifyWebhookSecret?: string;
+  /** Signing secrets of the webhooks; without one, that sender's webhooks are taken from this machine only. */
+  webhookSecrets?: WebhookSecrets;
+  now?: () => Date;
   log?: (line: string) => void;
   rateLimit?: { perMinute: number; burst: number };
 }
@@ -38,6 +40,7 @@ class HttpError extends Error {
   }
 }
 
+/** host: the address to listen on (default 127.0.0.1); 0.0.0.0 or :: for every interface (a container). */
 export async function startGateway(deps: GatewayDeps, opts: { port: number; host?: string }): Promise<Gateway> {
   const limiter = new RateLimiter(deps.rateLimit?.perMinute ?? 30, deps.rateLimit?.burst ?? 5);
   const server = createServer((req, res) => {
@@ -89,7 +92,7 @@ export async function startGateway(deps: GatewayDeps, opts: { port: number; host
     if (path.startsWith('/webhooks/shopify/')) {
       if (method !== 'POST') throw new HttpError(405, 'use POST');
       const raw = await readBody(req);
-      verifyShopify(req, raw, deps.shopifyWebhookSecret);
+      authenticate('shopify', req, raw);
       const topicParam = decodePathSegment(path.slice('/webhooks/shopify/'.length));
       const topic = String(req.headers['x-shopify-topic'] ?? topicParam.replace(/^([a-z_]+)[-.]/, '$1/'));
       const subject = ownValue(SHOPIFY_TOPICS, topic);
@@ -99,7 +102,9 @@ export async function startGateway(deps: GatewayDeps, opts: { port: number; host
     }
     if (path === '/webhooks/zendesk') {
       if (method !== 'POST') throw new HttpError(405, 'use POST');
-      const body = parseJson(await readBody(req)) as { event?: unknown; type?: unknown };
+      const raw = await readBody(req);
+      authenticate('zendesk', req, raw);
+      const body = parseJson(raw) as { event?: unknown; type?: unknown };
       const name = String(body?.event ?? body?.type ?? '');
       const subject = ownValue(ZENDESK_EVENTS, name);
       if (!subject) throw new HttpError(400, `unknown Zendesk event "${name}"`, { known: Object.keys(ZENDESK_EVENTS) });
@@ -109,14 +114,21 @@ export async function startGateway(deps: GatewayDeps, opts: { port: number; host
     throw new HttpError(404, `no route for ${method} ${path}`);
   }
 
+  function authenticate(sender: WebhookSender, req: IncomingMessage, raw: Buffer): void {
+    const now = deps.now?.() ?? new Date();
+    const refusal = webhookRefusal(sender, deps.webhookSecrets ?? {}, { headers: req.headers, raw, remoteAddress: req.socket.remoteAddress, now });
+    if (refusal) throw new HttpError(401, refusal);
+  }
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;
+  const host = !opts.host || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
   return {
     server,
-    url: `http://${opts.host ?? '127.0.0.1'}:${address.port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -174,14 +186,6 @@ function parseJson(raw: Buffer): unknown {
   } catch {
     throw new HttpError(400, 'request body is not valid JSON');
   }
-}
-
-function verifyShopify(req: IncomingMessage, raw: Buffer, secret: string | undefined): void {
-  if (!secret) return;
-  const given = String(req.headers['x-shopify-hmac-sha256'] ?? '');
-  const expected = createHmac('sha256', secret).update(raw).digest();
-  const got = Buffer.from(given, 'base64');
-  if (got.length !== expected.length || !timingSafeEqual(got, expected)) throw new HttpError(401, 'invalid webhook signature');
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

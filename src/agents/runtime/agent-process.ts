@@ -136,6 +136,8 @@ async function startFrontDoorAgent(
     shop: loadShop(s.dataDir, s.policy),
     vaultKey: s.piiVaultKey ?? randomBytes(32),
     port: s.port,
+    host: s.host,
+    webhookSecrets: s.webhookSecrets,
     ready: async () => connected() && (await Promise.allSettled(needed.map((a) => agents.ping(a)))).every((r) => r.status === 'fulfilled'),
     log,
     closers,

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
 import pLimit from 'p-limit';
 import { startGateway } from '../gateway/server.js';
+import { WEBHOOK_SECRET_NAMES, type WebhookSecrets } from '../gateway/webhook-auth.js';
 import type { ShopifyClient } from '../integrations/shopify.js';
 import { HashedNgramEmbedder } from '../knowledge/embed.js';
 import { openKnowledgeBase } from '../knowledge/store.js';
@@ -138,6 +139,7 @@ export async function startFrontDoor(o: {
   vaultKey: Uint8Array;
   port: number;
   host?: string;
+  webhookSecrets?: WebhookSecrets;
   maxConcurrentTurns?: number;
   ready?: () => boolean | Promise<boolean>;
   now?: () => Date;
@@ -176,12 +178,15 @@ export async function startFrontDoor(o: {
       bus,
       ready: o.ready ?? (() => true),
       analyticsSummary: () => agents.analyticsSummary(),
+      webhookSecrets: o.webhookSecrets,
+      now: o.now,
       log: o.log,
     },
     { port: o.port, host: o.host },
   );
   closers.push(() => gateway.close());
   o.log(`gateway on ${gateway.url}`);
+  o.log(`webhooks: ${describeWebhookAuth(o.webhookSecrets)}`);
   return {
     url: gateway.url,
     tracesDir,
@@ -192,4 +197,11 @@ export async function startFrontDoor(o: {
       await tracing.flush();
     },
   };
+}
+
+/** "shopify signed; zendesk from this machine only (no zendesk-webhook-secret)". */
+function describeWebhookAuth(secrets: WebhookSecrets = {}): string {
+  return (Object.keys(WEBHOOK_SECRET_NAMES) as (keyof WebhookSecrets)[])
+    .map((sender) => (secrets[sender] ? `${sender} signed` : `${sender} from this machine only (no ${WEBHOOK_SECRET_NAMES[sender]})`))
+    .join('; ');
 }

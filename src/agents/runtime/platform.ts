@@ -5,6 +5,7 @@ import { createAnalyticsAgent } from '../analytics/agent.js';
 import { createCriticAgent } from '../critic/agent.js';
 import { createEscalationAgent } from '../escalation/agent.js';
 import type { EscalationConfig } from '../escalation/rules.js';
+import type { WebhookSecrets } from '../gateway/webhook-auth.js';
 import { Ga4Client } from '../integrations/ga4.js';
 import { startMockServers, type MockServers } from '../integrations/mocks/index.js';
 import { loadShop } from '../integrations/shop-data.js';
@@ -35,6 +36,8 @@ export interface PlatformOptions {
   stateDir: string;
   port: number;
   host?: string;
+  /** Signing secrets of the Shopify and Zendesk webhooks (see gateway/webhook-auth.ts). */
+  webhookSecrets?: WebhookSecrets;
   policy?: Parameters<typeof loadShop>[1];
   integrations: { mode: 'mock' } | LiveIntegrations;
   /** 32-byte key of the PII token vault. */
@@ -120,6 +123,7 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
       vaultKey: o.vaultKey,
       port: o.port,
       host: o.host,
+      webhookSecrets: o.webhookSecrets,
       maxConcurrentTurns: o.maxConcurrentTurns,
       now: o.now,
       log,
