@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { EventBus } from '../runtime/bus.js';
 import type { ChatRequest, ChatResponse } from '../runtime/contracts.js';
-import { SHOPIFY_TOPICS, ZENDESK_EVENTS } from '../runtime/events.js';
+import { SHOPIFY_TOPICS, ZENDESK_EVENTS, zendeskEventName } from '../runtime/events.js';
 import { RateLimiter } from '../runtime/sessions.js';
 import { AgentCallError } from '../runtime/transport.js';
 import { validateChatRequest } from './validate.js';
@@ -104,8 +104,8 @@ export async function startGateway(deps: GatewayDeps, opts: { port: number; host
       if (method !== 'POST') throw new HttpError(405, 'use POST');
       const raw = await readBody(req);
       authenticate('zendesk', req, raw);
-      const body = parseJson(raw) as { event?: unknown; type?: unknown };
-      const name = String(body?.event ?? body?.type ?? '');
+      const body = parseJson(raw);
+      const name = zendeskEventName(body);
       const subject = ownValue(ZENDESK_EVENTS, name);
       if (!subject) throw new HttpError(400, `unknown Zendesk event "${name}"`, { known: Object.keys(ZENDESK_EVENTS) });
       const event = deps.bus.publish(subject, { payload: body as Record<string, unknown> });

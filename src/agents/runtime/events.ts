@@ -65,6 +65,24 @@ export const ZENDESK_EVENTS: Record<string, string> = {
   'user.created': 'events.zendesk.users.created',
 };
 
+/**
+ * The event a Zendesk webhook body names: a trigger's own JSON (`{"event": "ticket.updated"}`, or `type`), or one of
+ * Zendesk's event-subscription payloads (`{"type": "zen:event-type:ticket.status_changed", "detail": {…}, "event":
+ * {…}}`): a ticket that changes status to solved is `ticket.solved`, any other change to a ticket `ticket.updated`.
+ */
+export function zendeskEventName(body: unknown): string {
+  if (!body || typeof body !== 'object') return '';
+  const { event, type, detail } = body as { event?: unknown; type?: unknown; detail?: { status?: unknown } };
+  if (typeof event === 'string') return event;
+  const name = typeof type === 'string' ? type : '';
+  const m = /^zen:event-type:(ticket|user)\.([a-z_]+)$/.exec(name);
+  if (!m) return name;
+  const [, family, change] = m;
+  if (change === 'created') return `${family}.created`;
+  if (family === 'user') return name;
+  return change === 'status_changed' && String(detail?.status ?? '').toLowerCase() === 'solved' ? 'ticket.solved' : 'ticket.updated';
+}
+
 export const RETENTION_DAYS = 7;
 /** Redelivery delays in seconds, then the dead-letter subject. */
 export const RETRY_DELAYS_S = [1, 2, 4, 8, 16] as const;

@@ -6,6 +6,7 @@ import { startGateway, type Gateway } from '../../../src/agents/gateway/server.j
 import { isLoopback, webhookRefusal, type WebhookRequest } from '../../../src/agents/gateway/webhook-auth.js';
 import { createSqliteBus, type EventBus } from '../../../src/agents/runtime/bus.js';
 import type { BusEvent } from '../../../src/agents/runtime/contracts.js';
+import { zendeskEventName } from '../../../src/agents/runtime/events.js';
 
 const SHOPIFY_SECRET = 'shpss_0123456789abcdef0123456789abcdef';
 const ZENDESK_SECRET = 'dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==';
@@ -65,6 +66,32 @@ describe('webhook authentication', () => {
   });
 });
 
+describe('Zendesk webhook bodies', () => {
+  // The shape of Zendesk's event-subscription payloads: "event" is an object there, the name is in "type".
+  const subscription = (type: string, status = 'Open') => ({
+    type,
+    account_id: 88_888_888,
+    id: '01HNZ6V2W3EXAMPLE',
+    time: '2026-11-27T09:59:00Z',
+    zendesk_event_version: '2022-11-06',
+    subject: 'zen:ticket:35436',
+    detail: { id: '35436', status, via: { channel: 'web' } },
+    event: { current: status },
+  });
+
+  it("names the event of a trigger's JSON and of Zendesk's event subscriptions", () => {
+    expect(zendeskEventName({ event: 'ticket.updated' })).toBe('ticket.updated');
+    expect(zendeskEventName({ type: 'ticket.created' })).toBe('ticket.created');
+    expect(zendeskEventName(subscription('zen:event-type:ticket.created'))).toBe('ticket.created');
+    expect(zendeskEventName(subscription('zen:event-type:ticket.status_changed', 'SOLVED'))).toBe('ticket.solved');
+    expect(zendeskEventName(subscription('zen:event-type:ticket.status_changed', 'Pending'))).toBe('ticket.updated');
+    expect(zendeskEventName(subscription('zen:event-type:ticket.comment_added'))).toBe('ticket.updated');
+    expect(zendeskEventName(subscription('zen:event-type:user.created'))).toBe('user.created');
+    expect(zendeskEventName(subscription('zen:event-type:user.active_changed'))).toBe('zen:event-type:user.active_changed');
+    for (const junk of [null, 'ticket.created', [], { event: { current: 1 } }, { type: 7 }]) expect(zendeskEventName(junk)).toBe('');
+  });
+});
+
 describe('gateway webhooks', () => {
   let gateway: Gateway | undefined;
   let db: Database.Database | undefined;
@@ -91,7 +118,7 @@ describe('gateway webhooks', () => {
   it('publishes signed webhooks and answers unsigned or mis-signed ones with a 401 that publishes nothing', async () => {
     const { url, events, bus } = await start({ shopify: SHOPIFY_SECRET, zendesk: ZENDESK_SECRET });
     const ts = '2026-11-27T09:59:00Z';
-    const zendeskBody = Buffer.from(JSON.stringify({ type: 'ticket.updated', id: 7 }));
+    const zendeskBody = Buffer.from(JSON.stringify({ type: 'zen:event-type:ticket.status_changed', detail: { id: '7', status: 'SOLVED' }, event: { current: 'SOLVED' } }));
     const signedZendesk = await fetch(new URL('/webhooks/zendesk', url), {
       method: 'POST',
       headers: { 'x-zendesk-webhook-signature': zendeskSignature(ts, zendeskBody), 'x-zendesk-webhook-signature-timestamp': ts },
@@ -101,7 +128,7 @@ describe('gateway webhooks', () => {
     const signedShopify = await post(url, '/webhooks/shopify/orders-create', { 'x-shopify-hmac-sha256': shopifySignature(BODY) });
     expect(signedShopify.status).toBe(202);
     await bus.drain();
-    expect(events.map((e) => e.subject)).toEqual(['events.zendesk.tickets.updated', 'events.shopify.orders.created']);
+    expect(events.map((e) => e.subject)).toEqual(['events.zendesk.tickets.solved', 'events.shopify.orders.created']);
 
     const refused = [
       await post(url, '/webhooks/shopify/orders-create'),
