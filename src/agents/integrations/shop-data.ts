@@ -66,6 +66,7 @@ export const shopFileSchema = z.looseObject({
   currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as "USD"'),
   supportEmail: z.email().optional(),
   supportPhone: z.string().regex(/^\+?[\d\s().-]{6,20}$/, 'expected a phone number such as "+15095550142"').optional(),
+  timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as "America/Los_Angeles"').optional(),
   policy: shopPolicySchema,
 });
 
@@ -96,7 +97,17 @@ export function loadShop(dataDir: string, policyOverrides?: PolicyOverrides): Sh
   const shop: Shop = { name: data.name, currency: data.currency, policy };
   if (data.supportEmail) shop.supportEmail = data.supportEmail;
   if (data.supportPhone) shop.supportPhone = data.supportPhone;
+  if (data.timezone) shop.timeZone = data.timezone;
   return shop;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // ---- service exports ------------------------------------------------------------------------------------------------

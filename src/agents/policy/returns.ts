@@ -42,17 +42,21 @@ export function returnDeadline(delivered: string, windowDays: number): string | 
   return day === undefined ? undefined : new Date(Date.parse(`${day}T00:00:00Z`) + windowDays * DAY).toISOString().slice(0, 10);
 }
 
-/** Whether `now`, on the shop's calendar, is on or before the deadline day of a delivery at `delivered`. */
-export function withinReturnWindow(delivered: string, windowDays: number, now: Date): boolean {
+/**
+ * Whether `now`, on the shop's calendar, is on or before the deadline day of a delivery at `delivered`. The shop's
+ * calendar is its time zone's when known, else the UTC offset the delivery timestamp was written in (which is off by
+ * an hour when daylight saving time began or ended since).
+ */
+export function withinReturnWindow(delivered: string, windowDays: number, now: Date, timeZone?: string): boolean {
   const deadline = returnDeadline(delivered, windowDays);
-  return deadline !== undefined && shopToday(now, delivered) <= deadline;
+  return deadline !== undefined && (timeZone ? dayIn(timeZone, now) : shopToday(now, delivered)) <= deadline;
 }
 
 /**
  * `items` narrows the return to the order lines the customer named; by default the whole order's goods. Units
  * already refunded are not returnable. `issueRma` is called only for an approved return.
  */
-export function evaluateReturn(order: Order, policy: ShopPolicy, now: Date, issueRma: RmaIssuer, items?: string[]): ReturnDecision {
+export function evaluateReturn(order: Order, policy: ShopPolicy, now: Date, issueRma: RmaIssuer, items?: string[], timeZone?: string): ReturnDecision {
   const lines = returnableLines(order);
   const named = items && items.length > 0 ? lines.filter((l) => items.some((t) => l.item.title.toLowerCase().includes(t.toLowerCase()))) : [];
   const asked = named.length > 0 ? named : lines;
@@ -65,7 +69,7 @@ export function evaluateReturn(order: Order, policy: ShopPolicy, now: Date, issu
   const delivered = deliveredAt(order);
   const deadline = delivered && returnDeadline(delivered, policy.returnWindowDays);
   if (!delivered || !deadline) return { ...base, status: 'not_eligible', reason: 'not_delivered' };
-  if (!withinReturnWindow(delivered, policy.returnWindowDays, now)) {
+  if (!withinReturnWindow(delivered, policy.returnWindowDays, now, timeZone)) {
     return { ...base, deadline, status: 'needs_review', reason: 'outside_window' };
   }
   // Lines approved by earlier requests count towards the limit; one asked for again is not counted twice. A row of
@@ -106,6 +110,18 @@ function shopToday(now: Date, like: string): string {
   const offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0;
   return new Date(now.getTime() + offset).toISOString().slice(0, 10);
 }
+
+/** The calendar day (YYYY-MM-DD) of an instant in an IANA time zone. */
+function dayIn(timeZone: string, at: Date): string {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    // en-CA writes dates as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(at);
+}
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
 const sum = (lines: ReturnLine[]) => round2(lines.reduce((s, l) => s + l.amount, 0));
 const round2 = (n: number) => Math.round(n * 100) / 100;

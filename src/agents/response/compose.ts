@@ -232,7 +232,7 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
       eligible = true;
       say(t, m.exchanges.eligibleUntil(o.name, f.date(decision.deadline)));
     } else if (!delivered) say(t, m.exchanges.notDelivered(o.name, f.count(policy.returnWindowDays)));
-    else if (withinReturnWindow(delivered, policy.returnWindowDays, ctx.now)) {
+    else if (withinReturnWindow(delivered, policy.returnWindowDays, ctx.now, ctx.shop.timeZone)) {
       eligible = true;
       say(t, m.exchanges.eligible(o.name, f.date(delivered)));
     } else say(t, m.exchanges.outside(o.name, f.count(policy.returnWindowDays), f.date(delivered)));

@@ -249,6 +249,8 @@ export interface Shop {
   currency: string;
   supportEmail?: string;
   supportPhone?: string;
+  /** The shop's IANA time zone (shop.json `timezone`): the calendar return deadlines are counted on. */
+  timeZone?: string;
   policy: ShopPolicy;
 }
 

@@ -156,7 +156,7 @@ export class Pipeline {
 
       let returnDecision: ReturnDecision | undefined;
       if ((intent.intent === 'return_request' || intent.intent === 'exchange_request') && knowledge.orders[0]) {
-        returnDecision = evaluateReturn(knowledge.orders[0], d.shop.policy, this.now(), d.issueRma, intent.entities.products);
+        returnDecision = evaluateReturn(knowledge.orders[0], d.shop.policy, this.now(), d.issueRma, intent.entities.products, d.shop.timeZone);
       }
 
       const escalation = await stage(AGENTS.escalation, 'decide', { intent: intent.intent, sentiment: intent.sentiment }, async () => {

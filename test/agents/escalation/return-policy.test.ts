@@ -85,6 +85,22 @@ describe('return deadline: calendar days in the shop’s time, the last day incl
   });
 });
 
+describe('return deadline across a daylight-saving change', () => {
+  const rma = () => 'RMA-1';
+  // Delivered on Oct 20 in summer time (-07:00); the deadline, Nov 19, is in winter time (-08:00).
+  const o = order({}, '2026-10-20T10:00:00-07:00');
+  const lastEvening = new Date('2026-11-19T23:30:00-08:00');
+
+  it("counts today on the shop's time zone when the shop names one", () => {
+    expect(evaluateReturn(o, policy, lastEvening, rma, undefined, 'America/Los_Angeles')).toMatchObject({ status: 'approved', deadline: '2026-11-19' });
+    expect(withinReturnWindow('2026-10-20T10:00:00-07:00', 30, lastEvening, 'America/Los_Angeles')).toBe(true);
+    expect(evaluateReturn(o, policy, new Date('2026-11-20T00:10:00-08:00'), rma, undefined, 'America/Los_Angeles')).toMatchObject({
+      status: 'needs_review',
+      reason: 'outside_window',
+    });
+  });
+});
+
 describe('auto-approve limit: everything approved for the order plus this request', () => {
   const ava = (): Order =>
     order({

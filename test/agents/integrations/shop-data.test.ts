@@ -44,6 +44,7 @@ describe('loadShop', () => {
       currency: 'USD',
       supportEmail: 'support@cinderfell.example.com',
       supportPhone: '+15095550142',
+      timeZone: 'America/Los_Angeles',
       policy: {
         returnWindowDays: 30,
         autoApproveReturnLimit: 150,
@@ -82,6 +83,14 @@ describe('loadShop', () => {
     expect(error.file).toBe('shop.json');
     expect(error.field).toBe('policy.returnWindowDays');
     expect(error.message).toMatch(/^shop\.json: policy\.returnWindowDays: .*expected number/);
+  });
+
+  it('names a time zone it does not know', () => {
+    const dir = demoCopy();
+    edit(dir, 'shop.json', (shop) => {
+      shop.timezone = 'Pacific Time';
+    });
+    expect(errorOf(() => loadShop(dir)).message).toMatch(/^shop\.json: timezone: expected an IANA time zone such as "America\/Los_Angeles"/);
   });
 
   it('names a missing field, and cross-field problems', () => {
