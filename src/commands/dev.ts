@@ -25,7 +25,7 @@ Examples:
     .action(async (_flags, cmd: Command) => {
       const opts = cmd.optsWithGlobals() as DevOptions;
       const { startDevPlatform } = await import('../dev/platform.js');
-      const platform = await startDevPlatform({ deps, data: opts.data, kb: opts.kb, port: opts.port });
+      const platform = await startDevPlatform({ deps, data: opts.data, kb: opts.kb, port: opts.port, webhooks: true });
       const { io } = deps;
       if (io.json) io.result({ url: platform.url, mocks: platform.mocks });
       else {

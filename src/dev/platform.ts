@@ -5,10 +5,21 @@ import { stat } from 'node:fs/promises';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { demoShopDir } from '../paths.js';
+import type { WebhookSecrets } from '../agents/gateway/webhook-auth.js';
 import type { RunningPlatform } from '../agents/runtime/platform.js';
+import type { ResolvedEnvironment } from '../config/load.js';
 
 
-export async function startDevPlatform(o: { deps: Deps; data?: string; kb?: string; port: number; quiet?: boolean; now?: () => Date }): Promise<RunningPlatform> {
+/** webhooks: check webhook signatures with the local environment's secrets (mac dev); otherwise webhooks are refused. */
+export async function startDevPlatform(o: {
+  deps: Deps;
+  data?: string;
+  kb?: string;
+  port: number;
+  webhooks?: boolean;
+  quiet?: boolean;
+  now?: () => Date;
+}): Promise<RunningPlatform> {
   const env = await o.deps.environment();
   const shop = env.config.shop;
   const dataDir = path.resolve(o.deps.cwd, o.data ?? shop.data ?? demoShopDir);
@@ -17,6 +28,7 @@ export async function startDevPlatform(o: { deps: Deps; data?: string; kb?: stri
   if (kbDir) await mustBeDir(kbDir, '--kb');
   const [{ startPlatform }, { masterKey, deriveKey }] = await Promise.all([import('../agents/runtime/platform.js'), import('../secrets/key.js')]);
   return startPlatform({
+    webhookSecrets: o.webhooks ? await webhookSecrets(env, o.deps) : {},
     vaultKey: deriveKey(await masterKey(env.projectDir, o.deps.env), 'pii-vault'),
     dataDir,
     kbDir,
@@ -27,6 +39,17 @@ export async function startDevPlatform(o: { deps: Deps; data?: string; kb?: stri
     now: o.now,
     log: o.quiet ? undefined : (line) => o.deps.io.info(line),
   });
+}
+
+/** A local environment's webhook signing secrets, from its vault (the ones `mac deploy` gives the platform). */
+async function webhookSecrets(env: ResolvedEnvironment, deps: Deps): Promise<WebhookSecrets> {
+  if (env.config.target !== 'local') return {};
+  const [{ openSecretStore }, { WEBHOOK_SECRET_NAMES }] = await Promise.all([import('../secrets/open.js'), import('../agents/gateway/webhook-auth.js')]);
+  const store = await openSecretStore(env, { processEnv: deps.env });
+  return {
+    shopify: (await store.get(WEBHOOK_SECRET_NAMES.shopify)) ?? undefined,
+    zendesk: (await store.get(WEBHOOK_SECRET_NAMES.zendesk)) ?? undefined,
+  };
 }
 
 async function mustBeDir(dir: string, flag: string): Promise<void> {

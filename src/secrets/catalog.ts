@@ -159,7 +159,8 @@ export const KNOWN_SECRETS: readonly KnownSecret[] = [
     description: "Shopify app's API secret key: the gateway checks each Shopify webhook's signature (X-Shopify-Hmac-Sha256) with it",
     need: 'integration',
     consumers: ['intent-classifier'],
-    validate: (v) => signingSecret(v, 'The Shopify webhook secret', /^(shpss_)?[0-9a-f]{32}$/, "an app's API secret key (32 hex digits, or shpss_…)"),
+    validate: (v) =>
+      signingSecret(v, 'The Shopify webhook secret', /^((shpss_)?[0-9a-f]{32}|[0-9a-f]{64})$/, "an app's API secret key (32 hex digits, or shpss_…) or the key the shop's admin shows under Notifications → Webhooks (64 hex digits)"),
     generate: () => `shpss_${hex(16)}`,
   },
   {

@@ -7,7 +7,7 @@ import { SHOPIFY_TOPICS, ZENDESK_EVENTS, zendeskEventName } from '../runtime/eve
 import { RateLimiter } from '../runtime/sessions.js';
 import { AgentCallError } from '../runtime/transport.js';
 import { validateChatRequest } from './validate.js';
-import { webhookRefusal, type WebhookSecrets, type WebhookSender } from './webhook-auth.js';
+import { WebhookVerifier, type WebhookSecrets, type WebhookSender } from './webhook-auth.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -17,7 +17,7 @@ export interface GatewayDeps {
   /** Whether the platform can answer (in a distributed deployment: whether the agents it calls answer). */
   ready(): boolean | Promise<boolean>;
   analyticsSummary(): Promise<unknown>;
-  /** Signing secrets of the webhooks; without one, that sender's webhooks are taken from this machine only. */
+  /** Signing secrets of the webhooks; a sender without one has its webhooks refused (401). */
   webhookSecrets?: WebhookSecrets;
   now?: () => Date;
   log?: (line: string) => void;
@@ -43,6 +43,7 @@ class HttpError extends Error {
 /** host: the address to listen on (default 127.0.0.1); 0.0.0.0 or :: for every interface (a container). */
 export async function startGateway(deps: GatewayDeps, opts: { port: number; host?: string }): Promise<Gateway> {
   const limiter = new RateLimiter(deps.rateLimit?.perMinute ?? 30, deps.rateLimit?.burst ?? 5);
+  const webhooks = new WebhookVerifier(deps.webhookSecrets);
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof HttpError) {
@@ -92,7 +93,7 @@ export async function startGateway(deps: GatewayDeps, opts: { port: number; host
     if (path.startsWith('/webhooks/shopify/')) {
       if (method !== 'POST') throw new HttpError(405, 'use POST');
       const raw = await readBody(req);
-      authenticate('shopify', req, raw);
+      verifyWebhook('shopify', req, raw);
       const topicParam = decodePathSegment(path.slice('/webhooks/shopify/'.length));
       const topic = String(req.headers['x-shopify-topic'] ?? topicParam.replace(/^([a-z_]+)[-.]/, '$1/'));
       const subject = ownValue(SHOPIFY_TOPICS, topic);
@@ -103,21 +104,28 @@ export async function startGateway(deps: GatewayDeps, opts: { port: number; host
     if (path === '/webhooks/zendesk') {
       if (method !== 'POST') throw new HttpError(405, 'use POST');
       const raw = await readBody(req);
-      authenticate('zendesk', req, raw);
+      const duplicate = verifyWebhook('zendesk', req, raw);
       const body = parseJson(raw);
       const name = zendeskEventName(body);
       const subject = ownValue(ZENDESK_EVENTS, name);
-      if (!subject) throw new HttpError(400, `unknown Zendesk event "${name}"`, { known: Object.keys(ZENDESK_EVENTS) });
+      if (!subject) {
+        // Zendesk counts an answer other than 2xx as a failed delivery: an event type of its own that the platform
+        // has no use for is taken and dropped.
+        if (name.startsWith('zen:event-type:')) return send(res, 202, { accepted: true, ignored: `the platform does not use ${name}` });
+        throw new HttpError(400, `unknown Zendesk event "${name}"`, { known: Object.keys(ZENDESK_EVENTS) });
+      }
+      if (duplicate) return send(res, 202, { accepted: true, duplicate: true, subject });
       const event = deps.bus.publish(subject, { payload: body as Record<string, unknown> });
       return send(res, 202, { accepted: true, id: event.id, subject });
     }
     throw new HttpError(404, `no route for ${method} ${path}`);
   }
 
-  function authenticate(sender: WebhookSender, req: IncomingMessage, raw: Buffer): void {
-    const now = deps.now?.() ?? new Date();
-    const refusal = webhookRefusal(sender, deps.webhookSecrets ?? {}, { headers: req.headers, raw, remoteAddress: req.socket.remoteAddress, now });
-    if (refusal) throw new HttpError(401, refusal);
+  /** Throws a 401 for a webhook its sender did not sign; returns whether it repeats a delivery already taken. */
+  function verifyWebhook(sender: WebhookSender, req: IncomingMessage, raw: Buffer): boolean {
+    const verdict = webhooks.check(sender, { headers: req.headers, raw, now: deps.now?.() ?? new Date() });
+    if (verdict.refused !== undefined) throw new HttpError(401, verdict.refused);
+    return verdict.duplicate;
   }
 
   await new Promise<void>((resolve, reject) => {

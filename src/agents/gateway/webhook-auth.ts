@@ -1,13 +1,14 @@
 // Who may publish events through the webhook endpoints. Each event drops cached orders, products or tickets, and a
-// products event refetches the catalogue, so a webhook is accepted only when it carries the sender's signature — or,
-// when no signing secret is configured, when it comes from this machine (a local environment's own tools and tests).
-//  - Shopify: X-Shopify-Hmac-Sha256 = base64(HMAC-SHA256(raw body)), keyed with the app's API secret.
+// products event refetches the catalogue, so a webhook is taken only with its sender's signature; a sender whose
+// signing secret is not configured has its webhooks refused.
+//  - Shopify: X-Shopify-Hmac-Sha256 = base64(HMAC-SHA256(raw body)), keyed with the app's API secret (or the key the
+//    shop's admin shows for webhooks made there).
 //  - Zendesk: X-Zendesk-Webhook-Signature = base64(HMAC-SHA256(timestamp + raw body)), keyed with the webhook's
-//    signing secret; X-Zendesk-Webhook-Signature-Timestamp must be near this clock, so a captured request cannot be
-//    replayed later.
+//    signing secret; X-Zendesk-Webhook-Signature-Timestamp must be near this clock and a signature is taken once, so
+//    a captured request cannot be replayed. (Shopify signs the body only: its headers cannot be trusted to do that.)
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { isIP } from 'node:net';
+import { LRUCache } from 'lru-cache';
 
 export interface WebhookSecrets {
   shopify?: string;
@@ -28,20 +29,31 @@ export const ZENDESK_TIMESTAMP_TOLERANCE_MS = 5 * 60_000;
 export interface WebhookRequest {
   headers: IncomingHttpHeaders;
   raw: Buffer;
-  /** The peer's address, as the socket reports it. */
-  remoteAddress: string | undefined;
   now: Date;
 }
 
-/** Why the request is refused, or undefined when it may publish. Never quotes a signature or the secret. */
-export function webhookRefusal(sender: WebhookSender, secrets: WebhookSecrets, req: WebhookRequest): string | undefined {
-  const secret = secrets[sender];
-  if (!secret) {
-    return isLoopback(req.remoteAddress)
-      ? undefined
-      : `webhooks from other machines need a signing secret: none is configured (secret ${WEBHOOK_SECRET_NAMES[sender]})`;
+/** A webhook's verdict: refused (why, never quoting a signature or the secret), or taken — once. */
+export type WebhookCheck = { refused: string } | { refused?: undefined; duplicate: boolean };
+
+/** Checks webhook signatures against the configured secrets, remembering Zendesk signatures while they are fresh. */
+export class WebhookVerifier {
+  // A replay inside the tolerance carries a signature seen before; it is answered like the first delivery (a sender
+  // retrying after a lost answer must not see a failure) but publishes nothing. Bounded: the oldest are forgotten.
+  private readonly seen = new LRUCache<string, true>({ max: 50_000, ttl: 2 * ZENDESK_TIMESTAMP_TOLERANCE_MS });
+
+  constructor(private readonly secrets: WebhookSecrets = {}) {}
+
+  check(sender: WebhookSender, req: WebhookRequest): WebhookCheck {
+    const secret = this.secrets[sender];
+    if (!secret) return { refused: `${sender} webhooks are not accepted: no signing secret is configured (secret ${WEBHOOK_SECRET_NAMES[sender]})` };
+    const refused = sender === 'shopify' ? shopifyRefusal(secret, req) : zendeskRefusal(secret, req);
+    if (refused) return { refused };
+    if (sender === 'shopify') return { duplicate: false };
+    const signature = header(req.headers, 'x-zendesk-webhook-signature');
+    if (this.seen.has(signature)) return { duplicate: true };
+    this.seen.set(signature, true);
+    return { duplicate: false };
   }
-  return sender === 'shopify' ? shopifyRefusal(secret, req) : zendeskRefusal(secret, req);
 }
 
 function shopifyRefusal(secret: string, req: WebhookRequest): string | undefined {
@@ -80,12 +92,4 @@ function header(headers: IncomingHttpHeaders, name: string): string {
 function parseTimestamp(text: string): number | undefined {
   const ms = /^\d{1,12}$/.test(text) ? Number(text) * 1000 : Date.parse(text);
   return Number.isFinite(ms) ? ms : undefined;
-}
-
-/** 127.0.0.0/8 (also IPv4-mapped: ::ffff:127.0.0.1) and ::1, as Node reports a peer's address. */
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const v4 = address.toLowerCase().startsWith('::ffff:') ? address.slice(7) : address;
-  if (isIP(v4) === 4) return v4.startsWith('127.');
-  return address === '::1';
 }

@@ -199,9 +199,9 @@ export async function startFrontDoor(o: {
   };
 }
 
-/** "shopify signed; zendesk from this machine only (no zendesk-webhook-secret)". */
+/** "shopify signed; zendesk refused (no zendesk-webhook-secret)". */
 function describeWebhookAuth(secrets: WebhookSecrets = {}): string {
   return (Object.keys(WEBHOOK_SECRET_NAMES) as (keyof WebhookSecrets)[])
-    .map((sender) => (secrets[sender] ? `${sender} signed` : `${sender} from this machine only (no ${WEBHOOK_SECRET_NAMES[sender]})`))
+    .map((sender) => (secrets[sender] ? `${sender} signed` : `${sender} refused (no ${WEBHOOK_SECRET_NAMES[sender]})`))
     .join('; ');
 }

@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chat, demoPlatform } from './helpers.js';
+import { chat, demoPlatform, signedWebhook } from './helpers.js';
 
 let p: Awaited<ReturnType<typeof demoPlatform>>;
 beforeAll(async () => {
@@ -78,8 +78,7 @@ describe('gateway', () => {
   });
 
   it('answers webhook topics and events named like Object.prototype members, or a malformed path, with a 400', async () => {
-    const post = (pathname: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(new URL(pathname, p.url), { method: 'POST', headers, body: JSON.stringify(body) });
+    const post = (pathname: string, body: unknown, headers: Record<string, string> = {}) => signedWebhook(p.url, pathname, body, headers);
     const responses = [
       await post('/webhooks/shopify/constructor', {}),
       await post('/webhooks/shopify/__proto__', {}),
@@ -119,10 +118,10 @@ describe('gateway', () => {
     const summary = (await (await fetch(new URL('/v1/analytics/summary', p.url))).json()) as { turns: number; intents: Record<string, number> };
     expect(summary.turns).toBeGreaterThan(0);
     expect(summary.intents.order_status).toBeGreaterThan(0);
-    const hook = await fetch(new URL('/webhooks/shopify/orders-create', p.url), { method: 'POST', body: JSON.stringify({ id: 1 }) });
+    const hook = await signedWebhook(p.url, '/webhooks/shopify/orders-create', { id: 1 });
     expect(hook.status).toBe(202);
     expect(((await hook.json()) as { subject: string }).subject).toBe('events.shopify.orders.created');
-    const unknown = await fetch(new URL('/webhooks/zendesk', p.url), { method: 'POST', body: JSON.stringify({ event: 'nope' }) });
+    const unknown = await signedWebhook(p.url, '/webhooks/zendesk', { event: 'nope' });
     expect(unknown.status).toBe(400);
   });
 

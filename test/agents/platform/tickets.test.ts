@@ -2,7 +2,7 @@
 // seeded from the demo shop (zendesk/tickets.json). Only an identified customer (customer_email) hears about their own
 // requests; a helpdesk that fails or is slow never stops the answer.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { chat, demoPlatform } from './helpers.js';
+import { chat, demoPlatform, signedWebhook } from './helpers.js';
 
 let p: Awaited<ReturnType<typeof demoPlatform>>;
 beforeAll(async () => {
@@ -148,7 +148,7 @@ describe('no ticket data for anyone else', () => {
 /** Zendesk's webhook says a ticket changed: the platform drops the ticket lists it had cached (lookups are cached
  *  for a minute), so the next case turn asks Zendesk again. */
 async function ticketUpdated() {
-  const hook = await fetch(new URL('/webhooks/zendesk', p.url), { method: 'POST', body: JSON.stringify({ event: 'ticket.updated' }) });
+  const hook = await signedWebhook(p.url, '/webhooks/zendesk', { event: 'ticket.updated' });
   expect(hook.status).toBe(202);
   await p.flush();
 }
