@@ -245,11 +245,21 @@ export async function secretsRotateRun(opts: SecretsRotateOptions, deps: Deps): 
       `Create the new credential with the provider, then: mac secrets rotate ${opts.name ?? 'NAME'} --from-env VAR -e ${env.name}`,
     );
   }
+  const signedBy = opts.name !== undefined ? knownSecret(opts.name)?.signedBy : undefined;
+  if (opts.generate && signedBy) {
+    throw new UsageError(
+      `${opts.name} is the key ${signedBy} signs its webhooks with: a generated value would refuse every webhook ${signedBy} sends.`,
+      `Take the new secret from ${signedBy} (or reset it there), then: mac secrets rotate ${opts.name} --from-env VAR -e ${env.name}`,
+    );
+  }
   const target = await deps.target(env);
   let names: string[];
   if (opts.all) {
     const set = new Set((await target.secrets.list()).map((s) => s.name));
-    names = KNOWN_SECRETS.filter((s) => set.has(s.name)).map((s) => s.name);
+    const present = KNOWN_SECRETS.filter((s) => set.has(s.name));
+    const skipped = present.filter((s) => s.signedBy);
+    if (skipped.length) deps.io.warn(`not rotated: ${skipped.map((s) => `${s.name} (${s.signedBy} issues it)`).join(', ')}; rotate each with --from-env VAR once the service has a new one.`);
+    names = present.filter((s) => !s.signedBy).map((s) => s.name);
     if (!names.length) return { environment: env.name, rotations: [] };
   } else {
     names = [opts.name as string];

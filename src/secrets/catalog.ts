@@ -37,6 +37,11 @@ export interface KnownSecret {
   validate(value: string): SecretProblem[];
   /** A fresh random well-formed value (not a working credential): `validate` finds no problem in it. */
   generate(): string;
+  /**
+   * The service that signs with this secret (webhook signing secrets): only the value it holds verifies its
+   * webhooks, and no smoke test would notice a generated one, so `mac secrets rotate --generate` leaves it alone.
+   */
+  signedBy?: string;
 }
 
 const ALL_AGENTS: readonly AgentName[] = [
@@ -159,6 +164,7 @@ export const KNOWN_SECRETS: readonly KnownSecret[] = [
     description: "Shopify app's API secret key: the gateway checks each Shopify webhook's signature (X-Shopify-Hmac-Sha256) with it",
     need: 'integration',
     consumers: ['intent-classifier'],
+    signedBy: 'Shopify',
     validate: (v) =>
       signingSecret(v, 'The Shopify webhook secret', /^((shpss_)?[0-9a-f]{32}|[0-9a-f]{64})$/, "an app's API secret key (32 hex digits, or shpss_…) or the key the shop's admin shows under Notifications → Webhooks (64 hex digits)"),
     generate: () => `shpss_${hex(16)}`,
@@ -168,6 +174,7 @@ export const KNOWN_SECRETS: readonly KnownSecret[] = [
     description: "Zendesk webhook signing secret: the gateway checks each Zendesk webhook's signature (X-Zendesk-Webhook-Signature) with it",
     need: 'integration',
     consumers: ['intent-classifier'],
+    signedBy: 'Zendesk',
     validate: (v) => signingSecret(v, 'The Zendesk webhook secret', /^[A-Za-z0-9+/=_-]{32,}$/, "a webhook's signing secret (Zendesk shows it under Webhooks → Signing secret)"),
     generate: () => randomBytes(32).toString('base64'),
   },

@@ -143,11 +143,16 @@ describe('mac secrets rotate', () => {
       expect(versions).toHaveLength(2);
       expect(await (await vault()).get('zendesk-api-token')).not.toBe('a'.repeat(40));
 
+      // A webhook signing secret is Zendesk's to issue: --all leaves it as it is, and says so.
+      const signing = randomBytes(32).toString('base64');
+      await ok(['secrets', 'set', 'zendesk-webhook-secret', '--from-env', 'W'], { W: signing });
       const json = await ok(['secrets', 'rotate', '--all', '--generate', '--json']);
       expect(JSON.parse(json.stdout)).toEqual({
         environment: 'local',
         rotations: [{ name: 'zendesk-api-token', from: versions[1]!.version, to: expect.stringMatching(/^[0-9a-f]{32}$/), outcome: 'stored-not-running' }],
       });
+      expect(json.stderr).toMatch(/not rotated: zendesk-webhook-secret \(Zendesk issues it\)/);
+      expect(await (await vault()).get('zendesk-webhook-secret')).toBe(signing);
     },
     SLOW,
   );
@@ -170,6 +175,7 @@ describe('mac secrets rotate', () => {
       [['shopify-api-token', '--from-env', 'NOPE'], {}, /--from-env NOPE: the environment variable NOPE is not set/],
       [['shopify-api-token', '--from-env', 'EMPTY'], { EMPTY: '' }, /the environment variable EMPTY is empty/],
       [['my-own-secret', '--generate'], {}, /my-own-secret is not a known secret, so mac cannot generate a value/],
+      [['shopify-webhook-secret', '--generate'], {}, /shopify-webhook-secret is the key Shopify signs its webhooks with: a generated value would refuse every webhook/],
       [['zendesk-api-token', '--generate'], {}, /zendesk-api-token is not set in local: there is no current value to rotate/],
       [['shopify-api-token', '--from-env', 'WS'], { WS: 'shpat_0123 456' }, /Not rotated: The Shopify token contains whitespace.*Nothing was written/],
     ];
