@@ -11,6 +11,7 @@ import type { AgentSettings } from '../container-settings.js';
 import { loadShop } from '../integrations/shop-data.js';
 import { AGENTS, LANGUAGES } from './contracts.js';
 import type { EventBus } from './bus.js';
+import { coalesced } from './coalesce.js';
 import { Closers, commerceOf, openStateDb, searchableKnowledgeBase, startFrontDoor } from './parts.js';
 import { AgentClient, analyticsActions, criticActions, escalationActions, intentActions, knowledgeActions, responseActions, responseAgentName, serveAgent } from './services.js';
 
@@ -74,7 +75,7 @@ export async function startAgent(s: AgentSettings, stateDir: string, log: (line:
       const kb = await searchableKnowledgeBase(db, s.kbDir ?? path.join(s.dataDir, 'kb'), log);
       const events = await bus();
       const commerce = cachedCommerce(direct, events, 60_000, subscriber('commerce-cache'));
-      events.subscribe('events.shopify.products.>', subscriber('catalog-refresh'), async () => catalog.replace(await commerce.listProducts()));
+      events.subscribe('events.shopify.products.>', subscriber('catalog-refresh'), coalesced(async () => catalog.replace(await commerce.listProducts())));
       const helpdesk = cachedHelpdesk(new ZendeskClient({ ...s.zendesk!, ...BOUNDED }), events, {
         subscriber: subscriber('helpdesk-cache'),
         ticketsOpenedElsewhere: true, // by the escalation-handler's process
@@ -121,7 +122,7 @@ async function startFrontDoorAgent(
   const [{ createIntentAgent }, { ShopifyClient }] = await Promise.all([import('../intent/agent.js'), import('../integrations/shopify.js')]);
   const shopify = commerceOf(new ShopifyClient({ ...s.shopify!, ...BOUNDED }));
   const intent = createIntentAgent({ products: await shopify.listProducts() });
-  events.subscribe('events.shopify.products.>', subscriber('catalog-refresh'), async () => intent.setProducts(await shopify.listProducts()));
+  events.subscribe('events.shopify.products.>', subscriber('catalog-refresh'), coalesced(async () => intent.setProducts(await shopify.listProducts())));
   await serveAgent(transport, AGENTS.intent, intentActions(intent));
 
   if (!s.piiVaultKey) log('MAC_PII_VAULT_KEY is not set: PII tokens of this process cannot be read back after a restart');

@@ -17,6 +17,7 @@ import { Catalog } from '../knowledge/catalog.js';
 import { createResponseAgent, describeResponseStrategy, type ResponseStrategy } from '../response/agent.js';
 import { createSqliteBus } from './bus.js';
 import { cachedCommerce, cachedHelpdesk } from './cached-commerce.js';
+import { coalesced } from './coalesce.js';
 import { Closers, commerceOf, openStateDb, searchableKnowledgeBase, startFrontDoor } from './parts.js';
 import type { Pipeline } from './pipeline.js';
 import { AgentClient, serveAllAgents } from './services.js';
@@ -96,10 +97,14 @@ export async function startPlatform(o: PlatformOptions): Promise<RunningPlatform
     const analytics = createAnalyticsAgent(db, bus, ga4);
     closers.push(() => analytics.close());
     const intent = createIntentAgent({ products: catalog.products });
-    bus.subscribe('events.shopify.products.>', 'catalog-refresh', async () => {
-      catalog.replace(await commerce.listProducts());
-      intent.setProducts(catalog.products);
-    });
+    bus.subscribe(
+      'events.shopify.products.>',
+      'catalog-refresh',
+      coalesced(async () => {
+        catalog.replace(await commerce.listProducts());
+        intent.setProducts(catalog.products);
+      }),
+    );
 
     log(`response generator: ${describeResponseStrategy(o.responseStrategy)}`);
     const transport = inprocTransport({ onError: (err, where) => log(`${where} failed: ${err.stack ?? err.message}`) });
