@@ -304,7 +304,7 @@ export async function secretsSetRun(opts: SecretsSetOptions, deps: Deps, io: Sec
       "Names follow Key Vault's rule so they work on both targets, e.g. zendesk-api-token.",
     );
   }
-  const { store } = await environmentStore(deps, io);
+  const { env, store } = await environmentStore(deps, io);
   const { value, source } = await readValue(opts, deps, io);
   const check = validateSecret(opts.name, value);
   if (check.errors.length) {
@@ -315,6 +315,13 @@ export async function secretsSetRun(opts: SecretsSetOptions, deps: Deps, io: Sec
     ...(check.known?.contentType ? { contentType: check.known.contentType } : {}),
     tags: { source },
   });
+  // A deploy of an unchanged release restarts nothing: the agents would keep the value they started with.
+  const { ReleaseJournal } = await import('../deploy/journal.js');
+  if (check.known && (await new ReleaseJournal(env.stateDir).current())) {
+    deps.io.info(
+      `${env.name} has a release deployed: its running agents keep the value they started with. To apply this one now (restart, smoke test, roll back on failure): mac secrets rotate ${opts.name} --from-env VAR -e ${env.name}`,
+    );
+  }
   return { name: opts.name, version: version.version, createdAt: version.createdAt, known: Boolean(check.known), warnings: check.warnings };
 }
 

@@ -56,7 +56,9 @@ describe('mac secrets rotate', () => {
     'rotate NAME --generate: new version, the platform restarted, smoke green; the value is nowhere in output or files',
     async () => {
       await ok(['deploy']);
-      await ok(['secrets', 'set', 'shopify-api-token', '--from-env', 'X'], { X: GOOD });
+      const set = await ok(['secrets', 'set', 'shopify-api-token', '--from-env', 'X'], { X: GOOD });
+      // Set while deployed: the running platform keeps its value; the way to apply the new one is named.
+      expect(set.stderr).toMatch(/local has a release deployed: its running agents keep the value they started with\. .*mac secrets rotate shopify-api-token --from-env VAR -e local/);
       const [before] = await vault().then((v) => v.versions('shopify-api-token'));
       const pid = await platformPid();
       expect(pid).toBeGreaterThan(0);
