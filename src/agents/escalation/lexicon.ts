@@ -110,8 +110,9 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
     {
       words: ['humo', 'chispa', 'chispas', 'llamas'],
       before: [
-        'echar', 'echo', 'echaba', 'echando', 'sale', 'salio', 'salia', 'saliendo', 'salir', 'habia', 'hubo',
-        'lleno de', 'saco', 'sacaba', 'sacando', 'hizo', 'saltaron', 'salieron', 'salen', 'salian',
+        'echar', 'echo', 'echa', 'echan', 'echaba', 'echaron', 'echando', 'sale', 'salio', 'salia', 'saliendo', 'salir',
+        'habia', 'hubo', 'lleno de', 'saco', 'saca', 'sacaba', 'sacando', 'hizo', 'hace', 'hacia', 'saltaron', 'salieron',
+        'salen', 'salian', 'suelta', 'soltaba', 'solto', 'tira', 'tiraba', 'tiro', 'da', 'daba', 'dio',
       ],
     },
     { words: ['humo', 'chispa', 'chispas'], after: ['sale', 'salio', 'salia', 'saliendo', 'salieron', 'salian', 'saltaron', 'por todas partes'] },
