@@ -15,6 +15,12 @@ export interface ContextualEntry {
   after?: string[];
   /** Words allowed between a word and its context (default 2). */
   within?: number;
+  /**
+   * Words that cancel it when they end at most `within` words before it, in the same sentence: "avoid burning my
+   * hand" is a question, "deals are on fire" praise, "I'm a lawyer" an introduction. An entry with only `unless`
+   * counts anywhere else.
+   */
+  unless?: string[];
 }
 
 /** A plain word or phrase (it counts wherever it appears), or a word that counts only in context. */
@@ -44,6 +50,8 @@ const PARTS = [
   'enchufe', 'clavija', 'cargador', 'bateria', 'interruptor', 'adaptador', 'resistencia', 'circuito',
 ];
 const SELF_EN = ['myself', 'himself', 'herself', 'themselves', 'yourself', 'ourselves'];
+// "How do I avoid burning my hand?", "sans se brûler", "para no quemarme": a question, not an incident.
+const PREVENTION = ['avoid', 'avoiding', 'prevent', 'preventing', 'without', 'keep from', 'not', 'eviter', 'sans', 'empecher', 'evitar', 'sin', 'para no'];
 const SYMPTOMS = [
   'hives', 'swell*', 'swollen', 'rash', 'throat', 'breath*', 'urticaire', 'gonfl*', 'enfl*', 'respir*', 'gorge',
   'ronchas', 'hinch*', 'sarpullido', 'urticaria', 'garganta',
@@ -54,7 +62,11 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
   // fire", "I am allergic to nuts" are none.
   safety: [
     // Fire, burns and smoke.
-    'caught fire', 'catching fire', 'on fire', 'set fire', 'burst into flames', 'in flames', 'there was a fire', 'started a fire',
+    'caught fire', 'catching fire', 'set fire', 'burst into flames', 'burst into flame', 'in flames', 'there was a fire', 'started a fire',
+    'cought fire', 'caught fier', 'cought fier', 'saw flames', 'saw a flame', 'flames near', 'flames coming',
+    // "the kettle is on fire"; not "your deals are on fire".
+    { words: ['on fire'], unless: ['deal', 'deals', 'price', 'prices', 'sale', 'sales', 'discount*', 'friday', 'team', 'service', 'website', 'you guys', 'you', 'this shop', 'this store'] },
+    'something is burning', 'something burning', 'something was burning', 'smells like something', 'smell of something burning',
     'burning smell', 'smell of burning', 'smells like burning', 'smelled like burning', 'burning plastic', 'burnt plastic', 'melted plastic',
     'burned myself', 'burnt myself', 'burned me', 'burnt me', 'scalded me', 'scalded myself',
     {
@@ -66,9 +78,12 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
       before: ['i', 'he', 'she', 'we', 'they', 'son', 'daughter', 'kid', 'child', 'baby', 'someone', 'wife', 'husband', 'partner'],
       within: 0,
     },
-    { words: ['burn', 'burns', 'burned', 'burnt', 'burning', 'scalded', 'scalding'], after: [...BODY_EN, ...SELF_EN] },
+    { words: ['burn', 'burns', 'burned', 'burnt', 'burning', 'scalded', 'scalding'], after: [...BODY_EN, ...SELF_EN], unless: PREVENTION },
     // "my hand got burned", "my tongue is burnt from the spout".
-    { words: ['burn', 'burns', 'burned', 'burnt', 'burning', 'scalded', 'scalding'], before: BODY_EN, within: 3 },
+    { words: ['burn', 'burns', 'burned', 'burnt', 'burning', 'scalded', 'scalding'], before: BODY_EN, within: 3, unless: PREVENTION },
+    // Hot liquid on someone: "boiling water spilled all over my daughter's leg".
+    { words: ['spilled', 'spilt', 'splashed', 'poured'], after: BODY_EN, within: 4, unless: PREVENTION },
+    { words: ['boiling water', 'hot water', 'hot coffee', 'hot tea', 'steam'], after: ['all over', 'on my', 'onto my', 'on her', 'on his'], within: 1 },
     { words: ['burn', 'burned', 'burnt', 'burning', 'burned out', 'burnt out', 'smoked', 'melted', 'melting'], before: PARTS, within: 4 },
     { words: ['burning', 'burned', 'burnt', 'melted', 'melting'], after: PARTS, within: 1 },
     'there was smoke', 'there is smoke', 'smoke everywhere',
@@ -81,25 +96,38 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
       ],
       within: 1,
     },
-    { words: ['smoke'], after: ['came out', 'coming out', 'comes out', 'poured', 'pouring', 'billow*', 'out of', 'started'], within: 1 },
+    {
+      words: ['smoke'],
+      after: ['came out', 'coming out', 'comes out', 'came from', 'coming from', 'comes from', 'was coming', 'is coming', 'poured', 'pouring', 'billow*', 'out of', 'started'],
+      within: 1,
+    },
     { words: ['smoke', 'smoking', 'sparks', 'spark', 'flames'], before: PARTS, after: PARTS, within: 3 },
     'sparked', 'sparking', 'threw sparks', 'throwing sparks', 'sparks flew', 'sparks flying',
     { words: ['spark', 'sparks', 'flames'], after: ['came', 'coming', 'flew', 'flying', 'shot', 'shooting', 'came out'] },
     'pris feu', 'prend feu', 'en feu', 'mis le feu', 'depart de feu', 'incendie', 'en flammes', 'des flammes', 'brulure*', 'fumait',
     {
       words: ['brule', 'brulee', 'brules', 'brulees', 'bruler', 'brulait'],
-      before: ['me suis', 'me', 'te', "m'a", "m'ont", "t'es", "s'est", 'se sont', "s'etait", 'nous sommes'],
+      // Not a bare "me": "ça me brûle l'estomac" is heartburn.
+      before: ['me suis', "m'a", "m'ont", "t'es", "s'est", 'se sont', "s'etait", 'nous sommes'],
       within: 0,
     },
     { words: ['brule', 'brulee', 'brules', 'brulees', 'bruler', 'brulait'], after: BODY_FR },
     { words: ['brule', 'brulee', 'brules', 'brulees', 'brulait'], before: BODY_FR, within: 3 },
     { words: ['brule', 'brulee', 'brules', 'brulees', 'brulait', 'fondu', 'fondue', 'grille', 'grillee'], before: PARTS, within: 4 },
     { words: ['fumee', 'fumees'], before: ['plein de', 'il y a', 'il y avait', 'degage*', 'sortir', 'sortait', 'sort', 'a commence a'] },
+    { words: ['etincelle*', 'flammes'], before: ['il y a eu des', 'il y avait des', 'y a eu des', "plein d'", 'des grosses', 'a vu des', 'vu des'], within: 0 },
+    'ebouillant*', 'ca sent le brule partout', 'sent le brule partout', 'odeur de brule partout', 'a fondu',
+    { words: ['sent le brule', 'sentait le brule', 'odeur de brule'], before: PARTS, within: 4 },
+    { words: ['coupe', 'coupee', 'coupes', 'coupees'], before: ["s'est", 'me suis', 'se sont', "t'es", "s'etait"], within: 0 },
+    'donne un choc', 'donne des chocs', 'recu un choc', 'pris un choc', 'pris une decharge', 'recu une decharge', 'decharge electrique',
     { words: ['fumee', 'fumees'], after: ['sort*', 'sorti*', "s'echapp*", 'echapp*', 'partout', 'est sortie'] },
     { words: ['fumee', 'fumees', 'etincelle*', 'flammes'], before: PARTS, after: PARTS, within: 3 },
     { words: ['etincelle*'], before: ['fait', 'faisait', 'fait des', 'a fait des', 'jete', 'jetait', 'produit', 'lance', 'lancait'] },
     { words: ['etincelle*'], after: ['sort*', 'sorti*', 'jaill*', 'vole'] },
     'incendio', 'prendio fuego', 'agarro fuego', 'cogio fuego', 'se prendio', 'en llamas', 'salieron llamas', 'salian llamas', 'echo llamas',
+    'salio fuego', 'sale fuego', 'echa fuego', 'echo fuego', 'saco fuego',
+    'me dio toques', 'me da toques', 'da toques', 'me dio un toque', 'me dio corriente', 'me da corriente', 'me paso corriente', 'me pasa corriente',
+    'se corto con', 'me corte con', 'se ha cortado con', 'me he cortado con', 'salieron ronchas', 'me salieron ronchas', 'le salieron ronchas',
     'echando llamas', 'quemadura*', 'me queme', 'me quemo',
     { words: ['queme', 'quemo', 'quemado', 'quemada', 'quemados', 'quemadas', 'quemando', 'quemaba'], before: ['me', 'te', 'nos', 'le', 'se'], within: 0 },
     { words: ['queme', 'quemo', 'quemado', 'quemada', 'quemando', 'quemaba'], after: BODY_ES },
@@ -118,7 +146,10 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
     { words: ['humo', 'chispa', 'chispas'], after: ['sale', 'salio', 'salia', 'saliendo', 'salieron', 'salian', 'saltaron', 'por todas partes'] },
     { words: ['humo', 'chispa', 'chispas'], before: PARTS, after: PARTS, within: 3 },
     // Electric shocks, explosions, cuts and other injuries.
-    'shocked me', 'got shocked', 'got a shock', 'electrocut*', 'exploded', 'explosion', 'injur*', 'hurt myself', 'cut myself',
+    'shocked me', 'got shocked', 'got a shock', 'gave me a shock', 'gives me a shock', 'giving me shocks', 'gives me shocks', 'zapped me',
+    'zaps me', 'zapping me', 'shocks me', 'shocking me', "i'm bleeding", 'im bleeding', 'i am bleeding', 'was bleeding', 'is bleeding',
+    'started bleeding', 'blood everywhere', 'needed stitches', 'got stitches', 'electrocut*',
+    { words: ['swallowed'], before: ['kid', 'child', 'son', 'daughter', 'baby', 'toddler', 'dog', 'cat'], within: 2 }, 'exploded', 'explosion', 'injur*', 'hurt myself', 'cut myself',
     'electric shock', 'electric shocks', 'choc electrique', 'chocs electriques', 'descarga electrica', 'descargas electricas',
     {
       // A bare "descarga" is also a download.
@@ -154,6 +185,8 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
       after: ['swell*', 'swollen', 'closing', 'closed', 'gonfl*', 'enfl*', 'hinch*', 'cerr*'],
       within: 1,
     },
+    // "se me hinchó la garganta", "j'ai la gorge qui gonfle" (the other order).
+    { words: ['garganta', 'labios', 'lengua', 'cara', 'gorge', 'levres', 'langue'], before: ['hinch*', 'inflam*', 'gonfl*', 'enfl*', 'cerr*'], within: 1 },
     {
       words: ['allergic', 'allergy', 'allergies', 'allergique', 'allergie', 'alergia', 'alergico', 'alergica'],
       before: SYMPTOMS,
@@ -178,8 +211,16 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
   // A legal threat or a threat of violence: the words in their legal sense ("poursuivre en justice", "presentar una
   // demanda"), not "poursuivre ma commande" (continue) or "mucha demanda" (demand); "kill" aimed at a person.
   threat: [
-    'lawyer', 'lawyers', 'attorney', 'attorneys', 'lawsuit', 'legal action', 'small claims', 'suing', 'take you to court', 'taking you to court',
+    { words: ['lawyer', 'lawyers', 'attorney', 'attorneys'], unless: ["i'm a", 'im a', 'i am a', 'as a', "i'm an", 'am an', 'am a', 'work as', 'for a'], within: 0 },
+    'lawsuit', 'legal action', 'small claims', 'suing', 'take you to court', 'taking you to court',
     'see you in court', 'class action', 'report you', 'i will find you', 'i know where you live', 'burn down your', 'burn your store',
+    'burn your warehouse', 'burn your office', 'burn your building', 'burn the place down', 'burn it all down', 'burn you down',
+    {
+      words: ['smash', 'beat up', 'beat', 'attack', 'hurt'],
+      after: ['you', 'u', 'every one of you', 'all of you', 'each of you', 'your staff', 'your employees', 'your people', 'your driver', 'your team'],
+      within: 1,
+      unless: ['will it', 'does it', 'could it', 'can it', 'would it', 'might'],
+    },
     {
       words: ['sue'],
       before: [
@@ -197,7 +238,8 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
       ],
       within: 1,
     },
-    'avocat', 'mise en demeure', 'tribunal', 'tribunaux', 'en justice', 'action en justice', 'porter plainte',
+    { words: ['avocat', 'avocats'], unless: ['vert', 'couleur', 'huile', 'salade', 'toast', 'tartine', 'suis', 'comme', 'en tant que'], within: 0 },
+    'trainer en cour', 'trainer en justice', 'amener en cour', 'poursuivre en cour', 'mise en demeure', 'tribunal', 'tribunaux', 'en justice', 'action en justice', 'porter plainte',
     'huissier', 'recours collectif', 'petites creances',
     'je sais ou vous habitez', 'vous tuer', 'te tuer', 'vais vous retrouver', 'casser la gueule',
     {
@@ -215,7 +257,8 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
       before: ['engager', 'engagerai', 'engagerons', 'intenter', 'intenterai', 'entamer', 'lancer', 'des'],
       within: 1,
     },
-    'abogado', 'abogados', 'abogada', 'demandar*', 'los demando', 'lo demando', 'la demando', 'te demando',
+    { words: ['abogado', 'abogados', 'abogada'], unless: ['soy', 'como', 'soy un', 'soy una', 'trabajo de', 'trabajo como'], within: 0 },
+    'llevar a juicio', 'llevare a juicio', 'llevarlos a juicio', 'llevarte a juicio', 'los llevo a juicio', 'demandar*', 'los demando', 'lo demando', 'la demando', 'te demando',
     'denunciar*', 'profeco', 'juzgado', 'tribunales',
     'los voy a matar', 'te voy a matar', 'lo voy a matar', 'matarlos', 'matarte', 'se donde viven',
     {
@@ -310,6 +353,8 @@ const gap = (within: number) => `(?:${SEPARATOR}[a-z0-9]+){0,${within}}${SEPARAT
 interface CompiledEntry {
   /** The entry's words, sticky: tried where a word of the category's contextual entries starts. */
   word: RegExp;
+  /** Sticky at the word's start: a cancelling word ends at most `within` words before (a lookbehind). */
+  unless?: RegExp;
   /** Sticky at the word's start: its context ends at most `within` words before (a lookbehind). */
   before?: RegExp;
   /** Sticky at the word's end: its context starts at most `within` words after. */
@@ -324,7 +369,7 @@ interface CompiledEntry {
 function categoryMatcher(entries: readonly LexiconEntry[]): CategoryMatcher {
   const plain = wordsPattern(entries.filter((e): e is string => typeof e === 'string'));
   const contextual = entries.filter(
-    (e): e is ContextualEntry => typeof e !== 'string' && e.words.length > 0 && Boolean(e.before?.length || e.after?.length),
+    (e): e is ContextualEntry => typeof e !== 'string' && e.words.length > 0 && Boolean(e.before?.length || e.after?.length || e.unless?.length),
   );
   if (contextual.length === 0) return plain;
   const scan = wordsPattern(contextual.flatMap((e) => e.words), 'g');
@@ -332,7 +377,8 @@ function categoryMatcher(entries: readonly LexiconEntry[]): CategoryMatcher {
     const within = gap(e.within ?? 2);
     return {
       word: new RegExp(alternation(e.words), 'y'),
-      ...(e.before?.length ? { before: new RegExp(`(?<=(?<![a-z0-9])${alternation(e.before)}${within})`, 'y') } : {}),
+      ...(e.unless?.length ? { unless: lookbehind(e.unless, within) } : {}),
+      ...(e.before?.length ? { before: lookbehind(e.before, within) } : {}),
       ...(e.after?.length ? { after: new RegExp(`${within}${alternation(e.after)}`, 'y') } : {}),
     };
   });
@@ -349,6 +395,8 @@ function categoryMatcher(entries: readonly LexiconEntry[]): CategoryMatcher {
         for (const e of compiled) {
           const word = at(e.word, folded, start);
           if (!word) continue;
+          if (e.unless && at(e.unless, folded, start)) continue;
+          if (!e.before && !e.after) return true;
           if (e.before && at(e.before, folded, start)) return true;
           if (e.after && at(e.after, folded, start + word[0].length)) return true;
         }
@@ -359,6 +407,9 @@ function categoryMatcher(entries: readonly LexiconEntry[]): CategoryMatcher {
     },
   };
 }
+
+/** Sticky where a word starts: one of `words` ends at most `within` words before. */
+const lookbehind = (words: readonly string[], within: string) => new RegExp(`(?<=(?<![a-z0-9])${alternation(words)}${within})`, 'y');
 
 const alternation = (words: readonly string[]) => `(?:${words.map(wordPattern).join('|')})`;
 

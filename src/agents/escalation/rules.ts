@@ -44,8 +44,9 @@ const RULES: Rule[] = [
   {
     reason: 'lost_or_stolen',
     priority: 'high',
+    // A parcel, not "I have not received the password reset email".
     when: (i, says) =>
-      says('lostOrStolen') ||
+      (!NOT_ABOUT_A_PRODUCT.has(i.intent.intent) && says('lostOrStolen')) ||
       (i.intent.intent === 'order_status' && i.orders.some((o) => o.fulfillments.some((x) => x.shipmentStatus === 'failure'))),
   },
   {

@@ -100,6 +100,8 @@ const PRODUCT_WORD_MAP = new Map<string, string[]>(Object.entries(PRODUCT_WORDS)
 const GENERIC_WORDS = new Set([
   'coffee', 'cafe', 'tea', 'home', 'set', 'pack', 'bag', 'kit', 'roll', 'care', 'part', 'replacement', 'glass', 'black', 'white',
   'medium', 'single', 'with', 'and', 'for', 'the', 'of', 'oz', 'ml', 'lb', 'g', 'l', 'cinderfell', 'whole', 'bean', 'new', 'original',
+  // Words of everyday speech: "I burned my hand" names no Hand Grinder ("my hand grinder" still does, by "grinder").
+  'hand',
 ]);
 
 interface ProductIndex {

@@ -86,9 +86,11 @@ interface Turn {
 export function composeReply(ctx: ResponseContext): ComposedReply {
   const m = CATALOGUES[ctx.language] ?? en;
   const customer = ctx.customer ?? ctx.knowledge.customer;
+  // A fire, an injury or a reaction is answered as the incident it is, whatever else the message asked.
+  const incident = ctx.escalation.escalate && ctx.escalation.reason === 'safety';
   const t: Turn = {
     ctx,
-    intent: effectiveIntent(ctx),
+    intent: incident ? 'technical_support' : effectiveIntent(ctx),
     m,
     f: formatterFor(m.locales, ctx.shop.currency || 'USD'),
     customer,
@@ -102,7 +104,7 @@ export function composeReply(ctx: ResponseContext): ComposedReply {
 
   // An intent outside the contract (bad input) gets a clarifying question rather than an exception.
   const handler = HANDLERS[t.intent] as ((turn: Turn) => void) | undefined;
-  const unclear = !handler || (t.intent === ctx.intent.intent && isLowConfidence(ctx));
+  const unclear = !handler || (!incident && t.intent === ctx.intent.intent && isLowConfidence(ctx));
   // "What's happening with my ticket?": the customer's requests first; alone when that is all the turn is about.
   const ticketQuestion = hasNote(ctx, 'ticket_question');
   const ticketsOnly = ticketQuestion && (unclear || isTicketOnly(t));
@@ -397,10 +399,11 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
 
   technical_support(t) {
     const { m, ctx } = t;
-    say(t, m.technical.sorry(ctx.intent.entities.products[0]));
     // A safety hand-off comes first: no troubleshooting steps until our team has looked at it.
-    if (!(ctx.escalation.escalate && ctx.escalation.reason === 'safety'))
-      say(t, quoteKb(t, { source: SOURCES.technical, maxUnits: 4 }) ?? m.technical.generic);
+    const incident = ctx.escalation.escalate && ctx.escalation.reason === 'safety';
+    const product = ctx.intent.entities.products[0];
+    say(t, incident ? m.technical.incident(product) : m.technical.sorry(product));
+    if (!incident) say(t, quoteKb(t, { source: SOURCES.technical, maxUnits: 4 }) ?? m.technical.generic);
     handoff(t);
     if (!ctx.escalation.escalate) say(t, m.technical.nextSteps);
   },

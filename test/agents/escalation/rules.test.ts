@@ -46,6 +46,9 @@ describe('escalation rules', () => {
     expect(decide('my parcel never arrived', intent('order_status'))).toMatchObject({ reason: 'lost_or_stolen', priority: 'high' });
     const failed = order({ fulfillments: [{ status: 'failure', shipmentStatus: 'failure', createdAt: '2026-11-01T00:00:00Z' }] });
     expect(decide('where is my order?', intent('order_status'), [failed])).toMatchObject({ reason: 'lost_or_stolen' });
+    // Not a parcel: an email that did not come.
+    expect(decide('I have not received the password reset email', intent('account_help')).escalate).toBe(false);
+    expect(decide("je n'ai pas reçu le courriel de confirmation", intent('general_inquiry')).escalate).toBe(false);
     expect(decide('the grinder arrived broken', intent('return_request'))).toMatchObject({ reason: 'defect', priority: 'high' });
     expect(decide('I want to talk to a person', intent('escalation_request'))).toMatchObject({ reason: 'explicit_request', priority: 'normal' });
     expect(decide('do you sell wholesale to cafés?', intent('b2b_inquiry'))).toMatchObject({ reason: 'b2b', team: 'sales', priority: 'normal' });
@@ -137,6 +140,14 @@ describe('safety and threat words in context', () => {
     ['¿Venden galletas con chispas de chocolate?', 'es'],
     ['¿Puedo poner la tetera Trailhead al fuego directo?', 'es'],
     ['What is the warranty on the motor of the Hearthline grinder?', 'en'],
+    ['Your Black Friday deals are on fire! Is the Summit grinder included?', 'en'],
+    ["I'm a lawyer and I'd like to order 3 kettles", 'en'],
+    ['How do I avoid burning my hand on the kettle handle?', 'en'],
+    ['Est-ce que la tasse Canopy existe en vert avocat?', 'fr'],
+    ["ça me brûle l'estomac, vous avez du décaf?", 'fr'],
+    ['Soy abogado y quiero comprar tres teteras', 'es'],
+    ['¿Cómo evito quemarme la mano con el asa?', 'es'],
+    ['Will it hurt you to give me free shipping?', 'en'],
   ];
 
   it.each(everyday)('an everyday question is neither safety nor a threat: %s', (message, language) => {
@@ -168,6 +179,36 @@ describe('safety and threat words in context', () => {
     ['Salió humo del molino', 'es', 'safety'],
     ['Salieron chispas del enchufe', 'es', 'safety'],
     ['Hola, mi hervidor eléctrico echa chispas', 'es', 'safety'],
+    ["the glass infuser bottle shattered in my hand and I'm bleeding", 'en', 'safety'],
+    ["Boiling water spilled all over my daughter's leg because the lid popped off", 'en', 'safety'],
+    ['the grinder is overheating and smells burnt, I saw flames near the bottom', 'en', 'safety'],
+    ['the kettle gave me a shock', 'en', 'safety'],
+    ['Smoke was coming from the back of the Hearthline', 'en', 'safety'],
+    ['the grinder burst into flame', 'en', 'safety'],
+    ['my kettle cought fier', 'en', 'safety'],
+    ['the kettle zapped me', 'en', 'safety'],
+    ['it smells like something is burning inside the base', 'en', 'safety'],
+    ['my toddler swallowed the rubber gasket', 'en', 'safety'],
+    ['The kettle is on fire!', 'en', 'safety'],
+    ["J'ai reçu une décharge électrique en touchant la bouilloire", 'fr', 'safety'],
+    ["Mon fils s'est ébouillanté avec la bouilloire", 'fr', 'safety'],
+    ["Ma fille s'est coupée avec le verre de l'infuseur", 'fr', 'safety'],
+    ['Il y a eu des étincelles quand je l’ai branchée', 'fr', 'safety'],
+    ["La bouilloire m'a donné un choc", 'fr', 'safety'],
+    ['Le socle a fondu et ça sent le brûlé partout', 'fr', 'safety'],
+    ['la bouilloire me dio toques', 'es', 'safety'],
+    ['El hervidor me dio corriente al tocarlo', 'es', 'safety'],
+    ['Le salió fuego al molino', 'es', 'safety'],
+    ['Mi hijo se cortó con el vidrio de la botella', 'es', 'safety'],
+    ['Me salieron ronchas después de tomar el té', 'es', 'safety'],
+    ['se me hinchó la garganta con el té', 'es', 'safety'],
+    ["I'll burn your warehouse down if I don't get my money back", 'en', 'threat'],
+    ["I'm going to come to your office and smash every one of you", 'en', 'threat'],
+    ['I will call my lawyer', 'en', 'threat'],
+    ['Je vais vous traîner en cour si vous ne me remboursez pas', 'fr', 'threat'],
+    ["J'ai parlé à mon avocat", 'fr', 'threat'],
+    ['Los voy a llevar a juicio si no me devuelven el dinero', 'es', 'threat'],
+    ['Voy a hablar con mi abogado', 'es', 'threat'],
     ['El molinillo hace chispas y huele raro', 'es', 'safety'],
     ['la linterna suelta humo cuando la cargo', 'es', 'safety'],
     ['Me quemé con la tetera', 'es', 'safety'],

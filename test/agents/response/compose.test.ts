@@ -251,6 +251,19 @@ describe('escalation hand-off', () => {
   });
 });
 
+describe('a safety incident', () => {
+  const safety: EscalationDecision = { escalate: true, reason: 'safety', priority: 'urgent', team: 'support', ticketId: '5115' };
+
+  it.each(LANGUAGES)('(%s) is answered as the incident, whatever the intent: no price, no sales text, medical help first', (language) => {
+    const tea = product('Alpine Meadow Herbal Tea (100 g)');
+    const text = reply(makeCtx({ language, intent: 'product_info', products: [tea], productNames: [tea.title], escalation: safety }));
+    expect(text).toContain({ en: 'I’m so sorry this happened with your', fr: 'Je suis vraiment désolé de ce qui s’est passé', es: 'Lamento mucho lo ocurrido' }[language]);
+    expect(text).toMatch({ en: /get medical help first/, fr: /consultez d’abord un professionnel de la santé/, es: /busque primero atención médica/ }[language]);
+    expect(text).toContain('#5115');
+    expect(text).not.toMatch(/\$|US\$/);
+  });
+});
+
 describe('products', () => {
   it.each(LANGUAGES)('product info (%s): price range and stock per option', (language) => {
     const kettle = product('Ember Electric Gooseneck Kettle');

@@ -261,6 +261,7 @@ export const en: Messages = {
 
   technical: {
     sorry: (product) => (product ? `I’m sorry your ${product} is giving you trouble.` : 'I’m sorry your product is giving you trouble.'),
+    incident: (product) => (product ? `I’m so sorry this happened with your ${product}.` : 'I’m so sorry this happened.'),
     generic:
       'Please unplug it before checking or cleaning it. If you notice a burning smell, smoke, sparks or a damaged cord, stop using it straight away.',
     nextSteps:
@@ -349,7 +350,8 @@ export const en: Messages = {
       email
         ? `Unfortunately, I wasn’t able to add this to your support ticket ${id} just now. Please email us at ${email} so a member of our team can look at it.`
         : `Unfortunately, I wasn’t able to add this to your support ticket ${id} just now. Please try again a little later so a member of our team can look at it.`,
-    safety: 'For your safety, please stop using the product and keep it unplugged until our team has looked into it.',
+    safety:
+      'For your safety, please stop using the product (and keep it unplugged if it is electric) until our team has looked into it. If anyone is hurt, please get medical help first.',
     frustration: 'I’m sorry for the trouble, and I understand how frustrating this is.',
   },
 };

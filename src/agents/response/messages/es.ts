@@ -280,6 +280,7 @@ export const es: Messages = {
   technical: {
     sorry: (product) =>
       product ? `Lamento que su ${product} le esté dando problemas.` : 'Lamento que su producto le esté dando problemas.',
+    incident: (product) => (product ? `Lamento mucho lo ocurrido con su ${product}.` : 'Lamento mucho lo ocurrido.'),
     generic:
       'Desenchúfelo antes de revisarlo o limpiarlo. Si nota olor a quemado, humo, chispas o un cable dañado, deje de usarlo de inmediato.',
     nextSteps:
@@ -369,7 +370,8 @@ export const es: Messages = {
       email
         ? `Lamentablemente, no pude añadir este mensaje a su ticket ${id} en este momento. Escríbanos a ${email} para que una persona de nuestro equipo lo revise.`
         : `Lamentablemente, no pude añadir este mensaje a su ticket ${id} en este momento. Inténtelo de nuevo un poco más tarde para que una persona de nuestro equipo lo revise.`,
-    safety: 'Por su seguridad, deje de usar el producto y manténgalo desenchufado hasta que nuestro equipo lo revise.',
+    safety:
+      'Por su seguridad, deje de usar el producto (y manténgalo desenchufado si es eléctrico) hasta que nuestro equipo lo revise. Si alguien resultó herido, busque primero atención médica.',
     frustration: 'Lamento mucho las molestias y entiendo lo frustrante que es.',
   },
 };

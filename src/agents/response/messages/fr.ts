@@ -282,6 +282,7 @@ export const fr: Messages = {
   technical: {
     sorry: (product) =>
       product ? `Je suis désolé que votre ${product} vous cause des ennuis.` : 'Je suis désolé que votre produit vous cause des ennuis.',
+    incident: (product) => (product ? `Je suis vraiment désolé de ce qui s’est passé avec votre ${product}.` : 'Je suis vraiment désolé de ce qui s’est passé.'),
     generic:
       'Débranchez l’appareil avant de le vérifier ou de le nettoyer. Si vous remarquez une odeur de brûlé, de la fumée, des étincelles ou un cordon endommagé, cessez immédiatement de l’utiliser.',
     nextSteps:
@@ -372,7 +373,8 @@ export const fr: Messages = {
       email
         ? `Malheureusement, je n’ai pas pu ajouter ce message à votre billet ${id} pour le moment. Écrivez-nous à ${email} pour qu’un membre de notre équipe s’en occupe.`
         : `Malheureusement, je n’ai pas pu ajouter ce message à votre billet ${id} pour le moment. Veuillez réessayer un peu plus tard pour qu’un membre de notre équipe s’en occupe.`,
-    safety: 'Pour votre sécurité, cessez d’utiliser le produit et laissez-le débranché jusqu’à ce que notre équipe l’ait examiné.',
+    safety:
+      'Pour votre sécurité, cessez d’utiliser le produit (et laissez-le débranché s’il est électrique) jusqu’à ce que notre équipe l’ait examiné. Si quelqu’un est blessé, consultez d’abord un professionnel de la santé.',
     frustration: 'Je suis désolé pour ces inconvénients, et je comprends que ce soit frustrant.',
   },
 };

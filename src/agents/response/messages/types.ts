@@ -251,6 +251,8 @@ export interface Messages {
 
   technical: {
     sorry(product?: string): string;
+    /** The opening of a reply to a safety incident (a fire, an injury, a reaction). */
+    incident(product?: string): string;
     generic: string;
     nextSteps: string;
   };
