@@ -155,9 +155,8 @@ export class Pipeline {
       const customer = knowledge.customer;
 
       let returnDecision: ReturnDecision | undefined;
-      if ((intent.intent === 'return_request' || intent.intent === 'exchange_request') && knowledge.orders[0]) {
-        returnDecision = evaluateReturn(knowledge.orders[0], d.shop.policy, this.now(), d.issueRma, intent.entities.products, d.shop.timeZone);
-      }
+      const toReturn = intent.intent === 'return_request' || intent.intent === 'exchange_request' ? orderToReturn(knowledge.orders, intent, facts) : undefined;
+      if (toReturn) returnDecision = evaluateReturn(toReturn, d.shop.policy, this.now(), d.issueRma, intent.entities.products, d.shop.timeZone);
 
       const escalation = await stage(AGENTS.escalation, 'decide', { intent: intent.intent, sentiment: intent.sentiment }, async () => {
         const decision = await d.agents.decide({ message: req.message, intent, orders: knowledge.orders, returnDecision, session: facts, customer }, contextId);
@@ -334,6 +333,19 @@ function recordPart(record: object): string {
 // Timestamps become dates: replies state days, never clock times. `\d\d\d\d` rather than `\d{4}`: V8 then
 // rejects most starting positions with one quick check, ~5x faster over a fragment (same matches).
 const factPart = (text: string) => text.replace(/(\d\d\d\d-\d\d-\d\d)T[\d:.]+(?:Z|[+-]\d\d:\d\d)?/g, '$1');
+
+/**
+ * The order a return or exchange is about: the one the message or the conversation names by number (the knowledge
+ * stage looked it up and checked it is the customer's), else the only recent order holding a product the customer
+ * named. None otherwise: "how long do I have to return something?" is a question, not a return of the latest order.
+ */
+function orderToReturn(orders: readonly Order[], intent: IntentResult, facts: SessionFacts): Order | undefined {
+  if (intent.entities.orderNumbers[0] ?? facts.orderNumber) return orders[0];
+  const named = intent.entities.products.map((p) => p.toLowerCase());
+  if (named.length === 0) return undefined;
+  const holding = orders.filter((o) => o.items.some((item) => named.some((p) => item.title.toLowerCase().includes(p))));
+  return holding.length === 1 ? holding[0] : undefined;
+}
 
 function sessionFacts(s: Session): SessionFacts {
   return {

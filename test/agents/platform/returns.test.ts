@@ -54,6 +54,24 @@ describe('returns through the platform', () => {
     expect(second.response).toContain('$155');
   }, 60_000);
 
+  it('a question about returns opens no return; naming the product returns it from the order that holds it', async () => {
+    const p = await platform('2026-11-26T10:00:00-08:00');
+    const tickets = p.mockState.tickets.length;
+    for (const [message, email] of [
+      ['How long do I have to return something, and who pays return shipping?', 'ava.martinez@example.net'],
+      ['¿Puedo devolver café abierto?', 'sofia.hernandez@example.com'],
+      ['I want to return something', 'ava.martinez@example.net'],
+    ] as const) {
+      const r = await ask(p.url, message, email);
+      expect(r.escalated, message).toBe(false);
+      expect(r.response, message).not.toMatch(/RMA-/);
+      expect(r.response, message).toMatch(/Which order|De qué pedido/);
+    }
+    expect(p.mockState.tickets.length).toBe(tickets);
+    const named = await ask(p.url, 'I want to return the Pocket Espresso Press, it is too fiddly', 'ava.martinez@example.net');
+    expect(named.response).toMatch(/return for order #10266 is approved.*RMA-10266-\d{4}/s);
+  }, 60_000);
+
   it('does not approve the return of a line already refunded', async () => {
     const p = await platform('2026-11-26T10:00:00-08:00');
     const tea = p.mockState.order('#10268')!.line_items!.find((l) => /Black Tea/.test(String(l.title)))!;
