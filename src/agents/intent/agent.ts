@@ -9,6 +9,7 @@
 // (test/agents/intent/fastpath.test.ts). The model is loaded synchronously, once per process and file, when the
 // agent is created (see classifier.ts for the file and the in-process fallback).
 import { INTENTS, LANGUAGES, type Entities, type Intent, type IntentResult, type Language, type Product } from '../runtime/contracts.js';
+import type { LanguageHint } from '../runtime/ports.js';
 import { loadClassifier, type IntentClassifier } from './classifier.js';
 import { extractEntities, indexProducts, warmPhoneLibrary, type EntityContext } from './entities.js';
 import { analyzeSentiment } from './sentiment.js';
@@ -24,7 +25,7 @@ export interface IntentAgentOptions {
 
 export interface OfflineIntentAgent {
   readonly name: 'intent-classifier';
-  classify(text: string, hint?: { language?: Language }): IntentResult;
+  classify(text: string, hint?: LanguageHint): IntentResult;
   /** Replaces the catalogue used for product mentions (call it when the catalogue is refreshed). */
   setProducts(products: Product[]): void;
 }
@@ -42,7 +43,7 @@ export function createIntentAgent(opts: IntentAgentOptions): OfflineIntentAgent 
   warmPhoneLibrary();
 
   /** classify() of a string: one normalisation pass, one token list and one record per token, shared by every part. */
-  function classifyText(raw: string, hinted: Language | undefined): IntentResult {
+  function classifyText(raw: string, hinted: Language | undefined, fallback: Language = 'en'): IntentResult {
     const head = raw.length > MAX_CHARS ? raw.slice(0, MAX_CHARS) : raw;
     const lower = head.toLowerCase();
     const norm = textFacts(head).flags & HAS_NON_ASCII ? normalizeLower(lower) : lower; // (ASCII: as it is)
@@ -50,7 +51,7 @@ export function createIntentAgent(opts: IntentAgentOptions): OfflineIntentAgent 
     const infos: TokenInfo[] = [];
     tokenizeInfos(norm, tokens, infos);
     const language: Language =
-      hinted && (LANGUAGES as readonly string[]).includes(hinted) ? hinted : classifier.languageId.detect(head, 'en', tokens, infos, lower).language;
+      hinted && (LANGUAGES as readonly string[]).includes(hinted) ? hinted : classifier.languageId.detect(head, fallback, tokens, infos, lower).language;
     const top = classifier.classify(head, language, norm, tokens, infos);
     const entitiesText = raw.length > MAX_ENTITY_CHARS ? raw.slice(0, MAX_ENTITY_CHARS) : raw;
     const entities: Entities =
@@ -81,9 +82,9 @@ export function createIntentAgent(opts: IntentAgentOptions): OfflineIntentAgent 
     setProducts(products: Product[]) {
       ctx.products = indexProducts(products);
     },
-    classify(text: string, hint?: { language?: Language }): IntentResult {
+    classify(text: string, hint?: LanguageHint): IntentResult {
       try {
-        return classifyText(typeof text === 'string' ? text : '', hint?.language);
+        return classifyText(typeof text === 'string' ? text : '', hint?.language, hint?.fallback);
       } finally {
         forgetTextFacts();
       }

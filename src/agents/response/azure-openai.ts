@@ -52,6 +52,7 @@ const TASKS: Record<Awaiting, string> = {
   order_reference: 'Ask the customer for their order number or the email address they ordered with; do not guess an order.',
   email: 'Ask the customer for the email address they ordered with.',
   clarification: 'The request is unclear: briefly ask the customer what they need help with.',
+  return_items: 'Ask which items of the order (listed in the facts, with their prices) the customer wants to return, or whether it is the whole order; approve nothing yet.',
 };
 
 /** The composer of the azure-openai strategy: ResponseContext → reply, never rejecting (the offline reply is the fallback). */

@@ -177,6 +177,12 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
   return_request(t) {
     const { m, f, ctx } = t;
     if (ctx.returnDecision) return describeReturn(t, ctx.returnDecision);
+    const known = ctx.knowledge.orders[0];
+    if (hasNote(ctx, 'return_items') && known) {
+      say(t, m.returns.whichItems(known.name, f.or(known.items.map((i) => `${i.title} (${money(t, i.price)})`))));
+      t.awaiting = 'return_items';
+      return;
+    }
     if (unresolvedReference(t)) return;
     const orders = sortedOrders(t);
     const policy = m.returns.policySummary(f.count(ctx.shop.policy.returnWindowDays), money(t, ctx.shop.policy.autoApproveReturnLimit));

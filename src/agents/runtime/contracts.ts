@@ -339,7 +339,7 @@ export interface ReturnDecision {
 }
 
 /** What the assistant is waiting for from the customer on the next turn. */
-export type Awaiting = 'order_reference' | 'email' | 'clarification';
+export type Awaiting = 'order_reference' | 'email' | 'clarification' | 'return_items';
 
 export interface ResponseContext {
   language: Language;

@@ -8,6 +8,7 @@ import type {
   ChatResponse,
   Customer,
   EscalationDecision,
+  Intent,
   IntentResult,
   KnowledgeResult,
   Language,
@@ -41,6 +42,12 @@ export interface PipelineDeps {
 /** "Sorry, I meant order #…": the customer corrects the order the conversation is about. */
 const CORRECTION =
   /\b(?:i meant|i mean|sorry|ignore my|wrong order|actually|je voulais dire|oubliez|oublie|plutot|desole|pardon|je me suis trompe|quise decir|olvida|olvide|perdon|me equivoque|en realidad)\b/;
+
+const RETURN_INTENTS = new Set<Intent>(['return_request', 'exchange_request']);
+/** "All of it", "toute la commande", "todo el pedido". */
+const WHOLE_ORDER = /\b(?:all|everything|whole|entire|complete|tout|toute|tous|entiere|todo|toda|todos|completo|entero)\b/;
+/** What a reply naming the item to return is mistaken for, on its own. */
+const ITEM_ANSWERS = new Set<Intent>(['product_info', 'product_comparison', 'product_recommendation', 'feedback', 'complaint', 'technical_support']);
 
 const FALLBACK: Record<Language, string> = {
   en: "I'm sorry, I can't share that answer. A member of our team will follow up with you.",
@@ -112,7 +119,8 @@ export class Pipeline {
       });
 
       let intent = await stage(AGENTS.intent, 'classify_intent', { message: masked }, async () => {
-        const r = await d.agents.classify({ text: req.message, language: req.language ?? undefined }, contextId);
+        // A message that shows no language ("#10266", "ok") keeps the conversation's.
+        const r = await d.agents.classify({ text: req.message, language: req.language ?? undefined, fallback: session.language }, contextId);
         return {
           value: r,
           outputs: { intent: r.intent, confidence: round(r.confidence), language: r.language, sentiment: r.sentiment.label },
@@ -156,7 +164,10 @@ export class Pipeline {
 
       let returnDecision: ReturnDecision | undefined;
       const toReturn = intent.intent === 'return_request' || intent.intent === 'exchange_request' ? orderToReturn(knowledge.orders, intent, facts) : undefined;
-      if (toReturn) returnDecision = evaluateReturn(toReturn, d.shop.policy, this.now(), d.issueRma, intent.entities.products, d.shop.timeZone);
+      // The answer to "which order?" names no item: ask which ones (or the whole order) before deciding on them all.
+      const chooseItems = toReturn && session.awaiting === 'order_reference' && intent.entities.products.length === 0 && toReturn.items.length > 1 && !WHOLE_ORDER.test(foldText(req.message));
+      if (chooseItems) knowledge.notes.push('return_items');
+      else if (toReturn) returnDecision = evaluateReturn(toReturn, d.shop.policy, this.now(), d.issueRma, intent.entities.products, d.shop.timeZone);
 
       const escalation = await stage(AGENTS.escalation, 'decide', { intent: intent.intent, sentiment: intent.sentiment }, async () => {
         const decision = await d.agents.decide({ message: req.message, intent, orders: knowledge.orders, returnDecision, session: facts, customer }, contextId);
@@ -225,7 +236,11 @@ export class Pipeline {
     const answersUs = (session.awaiting === 'order_reference' || session.awaiting === 'email') && (orderNumbers.length > 0 || emails.length > 0);
     const correctsOrder =
       ORDER_INTENTS.has(previous) && orderNumbers.length > 0 && (!ORDER_INTENTS.has(intent.intent) || CORRECTION.test(foldText(message)));
-    if (answersUs || correctsOrder) return { ...intent, intent: previous, confidence: Math.max(intent.confidence, 0.9) };
+    // "The Pocket Espresso Press, it's too fiddly" after "I want to return something": which item, not a product question.
+    const namesItem = RETURN_INTENTS.has(previous) && intent.entities.products.length > 0 && ITEM_ANSWERS.has(intent.intent) && intent.confidence < 0.7;
+    // The answer to "which items?": some of them, or "the whole order".
+    const answersItems = session.awaiting === 'return_items' && (intent.entities.products.length > 0 || WHOLE_ORDER.test(foldText(message)));
+    if (answersUs || correctsOrder || namesItem || answersItems) return { ...intent, intent: previous, confidence: Math.max(intent.confidence, 0.9) };
     return intent;
   }
 

@@ -17,9 +17,15 @@ import type {
   TicketUpdate,
 } from './contracts.js';
 
+/** `language`: the customer's language, as given; `fallback`: the language when the text shows none ("#10266", "ok"). */
+export interface LanguageHint {
+  language?: Language;
+  fallback?: Language;
+}
+
 export interface IntentAgent {
   readonly name: string;
-  classify(text: string, hint?: { language?: Language }): IntentResult | Promise<IntentResult>;
+  classify(text: string, hint?: LanguageHint): IntentResult | Promise<IntentResult>;
 }
 
 export interface CriticAgent {

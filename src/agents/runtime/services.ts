@@ -73,8 +73,8 @@ export function criticActions(critic: CriticAgent): Record<string, AgentHandler>
 export function intentActions(intent: IntentAgent): Record<string, AgentHandler> {
   return {
     classify: (d) => {
-      const r = d as { text: string; language?: Language };
-      return intent.classify(r.text, { language: r.language });
+      const r = d as { text: string; language?: Language; fallback?: Language };
+      return intent.classify(r.text, { language: r.language, fallback: r.fallback });
     },
   };
 }
@@ -139,7 +139,7 @@ export class AgentClient {
     return (await this.t.call<{ text: string }>(AGENTS.critic, 'refusal', { language }, contextId)).text;
   }
 
-  classify(req: { text: string; language?: Language }, contextId: string): Promise<IntentResult> {
+  classify(req: { text: string; language?: Language; fallback?: Language }, contextId: string): Promise<IntentResult> {
     return this.t.call(AGENTS.intent, 'classify', req, contextId);
   }
 

@@ -72,6 +72,27 @@ describe('returns through the platform', () => {
     expect(named.response).toMatch(/return for order #10266 is approved.*RMA-10266-\d{4}/s);
   }, 60_000);
 
+  it('asks which items once the order is named, in the conversation’s language, then returns what the customer names', async () => {
+    const p = await platform('2026-11-26T10:00:00-08:00');
+    const ava = 'ava.martinez@example.net'; // #10266: Pocket Espresso Press $119 + Canvas Brew Kit Roll $36
+    const turn = async (message: string, session_id?: string) => {
+      const { json } = await chat(p.url, { message, customer_email: ava, ...(session_id ? { session_id } : {}) });
+      return json as { response: string; session_id: string; escalated: boolean; escalation?: { reason: string } };
+    };
+    const first = await turn('Quiero devolver algo');
+    expect(first.response).toMatch(/¿De qué pedido/);
+    const order = await turn('#10266', first.session_id);
+    expect(order.escalated).toBe(false);
+    expect(order.response.replace(/\u00a0/g, ' ')).toBe('¿Qué artículos del pedido #10266 desea devolver: Pocket Espresso Press (119 US$) o Canvas Brew Kit Roll - Waxed Olive (36 US$)? Si es todo el pedido, solo dígamelo.');
+    const item = await turn('La Pocket Espresso Press, es muy complicada', order.session_id);
+    expect(item.response).toMatch(/devolución del pedido #10266 está aprobada.*RMA-10266-\d{4}/s);
+    // Another conversation: the whole order is over the limit, and goes to review.
+    const again = await turn('I want to return something');
+    await turn('#10266', again.session_id);
+    const whole = await turn('the whole order', again.session_id);
+    expect(whole.escalation?.reason).toBe('return_over_limit');
+  }, 60_000);
+
   it('does not approve the return of a line already refunded', async () => {
     const p = await platform('2026-11-26T10:00:00-08:00');
     const tea = p.mockState.order('#10268')!.line_items!.find((l) => /Black Tea/.test(String(l.title)))!;

@@ -158,6 +158,8 @@ export interface Messages {
     cancelled(name: string, date?: string): string;
     alreadyRefunded(name: string): string;
     whichOrder(list: string): string;
+    /** The order is known, the items not: which of them ("A ($119) or B ($36)"), or the whole order. */
+    whichItems(order: string, items: string): string;
   };
 
   refunds: {
