@@ -26,7 +26,7 @@ export interface ContextualEntry {
 /** A plain word or phrase (it counts wherever it appears), or a word that counts only in context. */
 export type LexiconEntry = string | ContextualEntry;
 
-export type EscalationLexicon = Record<'safety' | 'threat' | 'lostOrStolen' | 'defect' | 'humanRequest' | 'bulk', LexiconEntry[]>;
+export type EscalationLexicon = Record<'safety' | 'threat' | 'frustration' | 'lostOrStolen' | 'defect' | 'humanRequest' | 'bulk', LexiconEntry[]>;
 
 // Context shared by the safety words: a part of the body (someone was hurt) per language, and a part of an appliance
 // (the appliance itself is failing: "the motor smells burnt", "smoke came out of the base").
@@ -270,6 +270,17 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
       within: 1,
     },
     { words: ['demanda', 'demandas', 'denuncia'], after: ['contra', 'judicial', 'legal', 'penal', 'civil'], within: 1 },
+  ],
+  // Anger or exasperation, said: with a negative tone it makes a frustrated customer ("this is unacceptable"), where
+  // a negative situation alone ("I lost my password", "the kettle arrived dented") does not.
+  frustration: [
+    'frustrat*', 'angry', 'furious', 'livid', 'fed up', 'sick of', 'tired of', 'ridiculous', 'unacceptable', 'outrageous',
+    'disgusting', 'disgrace*', 'pathetic', 'useless', 'worst', 'terrible service', 'horrible service', 'awful service', 'a joke',
+    'rip off', 'ripoff', 'scam', 'enough is enough', 'had enough', 'fuming', 'upset', 'annoyed', 'disappointed', 'waste of',
+    'frustr*', 'fache', 'fachee', 'furieux', 'furieuse', 'en colere', 'ras le bol', 'marre', 'inacceptable', 'ridicule',
+    'honteux', 'honteuse', 'scandaleux', 'scandaleuse', 'pire', 'decu', 'decue', 'exaspere*', 'tanne', 'tannee', 'ecoeure*',
+    'enojad*', 'molest*', 'furios*', 'harto', 'harta', 'inaceptable', 'ridiculo', 'ridicula', 'vergonzoso', 'vergonzosa',
+    'pesimo', 'pesima', 'decepcionad*', 'indignad*', 'ya basta', 'estoy cansad*', 'una estafa', 'estafa',
   ],
   lostOrStolen: [
     'stolen', 'never arrived', 'never received', 'not received', 'lost package', 'lost parcel', 'missing package',

@@ -39,7 +39,10 @@ const RULES: Rule[] = [
   {
     reason: 'frustration',
     priority: 'urgent',
-    when: (i, _says, c) => (c.escalateProfanity && i.intent.profanity) || i.intent.sentiment.score <= c.frustrationSentiment,
+    // Angry, not merely in a bad situation: a negative tone with anger said, shouted, or as a complaint.
+    when: (i, says, c) =>
+      (c.escalateProfanity && i.intent.profanity) ||
+      (i.intent.sentiment.score <= c.frustrationSentiment && (says('frustration') || i.intent.intent === 'complaint' || shouts(i.message))),
   },
   {
     reason: 'lost_or_stolen',
@@ -69,6 +72,11 @@ const RULES: Rule[] = [
     when: (i, says) => i.intent.intent === 'b2b_inquiry' || says('bulk'),
   },
 ];
+
+/** "WHERE IS MY ORDER", "again!!": two shouted words, or a run of exclamation marks. */
+function shouts(message: string): boolean {
+  return /!{2,}/.test(message) || (message.match(/\b[A-Z]{4,}\b/g)?.length ?? 0) >= 2;
+}
 
 export function decideEscalation(input: EscalationInput, cfg: EscalationConfig = DEFAULT_ESCALATION): EscalationDecision {
   const folded = foldText(input.message);

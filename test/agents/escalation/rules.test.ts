@@ -40,6 +40,13 @@ describe('escalation rules', () => {
   it('an angry or swearing customer is escalated as frustration', () => {
     expect(decide('this is ridiculous', intent('complaint', { sentiment: { score: -0.8, label: 'negative' } }))).toMatchObject({ reason: 'frustration', priority: 'urgent' });
     expect(decide('where is my damn order', intent('order_status', { profanity: true }))).toMatchObject({ reason: 'frustration' });
+    const negative = { sentiment: { score: -0.8, label: 'negative' as const } };
+    expect(decide('This is unacceptable, where is my order?', intent('order_status', negative))).toMatchObject({ reason: 'frustration' });
+    expect(decide('WHERE IS MY ORDER', intent('order_status', negative))).toMatchObject({ reason: 'frustration' });
+    expect(decide('Estoy harta, nadie me responde', intent('general_inquiry', negative))).toMatchObject({ reason: 'frustration' });
+    // A bad situation told calmly is not anger: no urgent ticket for a lost password.
+    expect(decide("J'ai perdu mon mot de passe", intent('account_help', negative)).escalate).toBe(false);
+    expect(decide('my USPS tracking for the RMA shows nothing', intent('order_status', negative)).escalate).toBe(false);
   });
 
   it('lost parcels and defects are high; a human request is normal; B2B goes to sales', () => {
