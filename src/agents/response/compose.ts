@@ -315,8 +315,9 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
   shipping_question(t) {
     const { m, ctx } = t;
     const threshold = ctx.shop.policy.freeShippingThreshold;
-    if (threshold > 0) say(t, m.shipping.freeThreshold(money(t, threshold)));
     const place = ctx.destination ? DESTINATIONS[ctx.destination as Destination] : undefined;
+    // A named destination gets its own terms from the guide: the threshold may not apply there (Mexico, Europe).
+    if (threshold > 0 && !place) say(t, m.shipping.freeThreshold(money(t, threshold)));
     const quote =
       (place && quoteKb(t, { source: SOURCES.shipping, match: place.kb, maxUnits: 4 })) ||
       quoteKb(t, { source: SOURCES.shipping, maxUnits: 4 });

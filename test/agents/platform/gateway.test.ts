@@ -125,6 +125,14 @@ describe('gateway', () => {
     expect(unknown.status).toBe(400);
   });
 
+  it('answers a shipping question about a named country with that country’s terms, not the free-shipping threshold', async () => {
+    const mexico = await chat(p.url, { message: '¿Hacen envíos a México y cuánto cuesta?' });
+    expect(mexico.json.response).toMatch(/México \(DHL Express\)/);
+    expect(mexico.json.response).not.toMatch(/gratis en pedidos de 75/);
+    const home = await chat(p.url, { message: 'How much is shipping?' });
+    expect(home.json.response).toMatch(/Standard shipping is free on orders of \$75 or more/);
+  });
+
   it('keeps PII out of traces: an email, a phone and a card number never reach the JSONL', async () => {
     const email = 'pat.doe@example.net';
     const phone = '+1 509 555 0199';
