@@ -18,9 +18,11 @@ export interface ContextualEntry {
   /**
    * Words that cancel it when they end at most `within` words before it, in the same sentence: "avoid burning my
    * hand" is a question, "deals are on fire" praise, "I'm a lawyer" an introduction. An entry with only `unless`
-   * counts anywhere else.
+   * (or `unlessAfter`) counts anywhere else.
    */
   unless?: string[];
+  /** Words that cancel it when they start at most `within` words after it: "a shock of energy", "de plaisir". */
+  unlessAfter?: string[];
 }
 
 /** A plain word or phrase (it counts wherever it appears), or a word that counts only in context. */
@@ -34,6 +36,8 @@ const BODY_EN = [
   'hand', 'hands', 'finger', 'fingers', 'fingertip*', 'thumb', 'palm', 'wrist', 'arm', 'arms', 'skin', 'face', 'mouth', 'tongue', 'lip', 'lips',
   'eye', 'eyes', 'leg', 'foot', 'feet', 'chest', 'neck', 'kid', 'child', 'children', 'son', 'daughter', 'baby', 'toddler',
 ];
+/** Parts of a body, not people: "spilled all over my daughter's leg", not "on my son's homework". */
+const BODY_PARTS_EN = BODY_EN.filter((w) => !['kid', 'child', 'children', 'son', 'daughter', 'baby', 'toddler'].includes(w));
 const BODY_FR = [
   'main', 'mains', 'doigt', 'doigts', 'pouce', 'paume', 'poignet', 'bras', 'peau', 'visage', 'bouche', 'langue',
   'levre', 'levres', 'oeil', 'yeux', 'jambe', 'enfant', 'fils', 'fille', 'bebe',
@@ -65,8 +69,9 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
     'caught fire', 'catching fire', 'set fire', 'burst into flames', 'burst into flame', 'in flames', 'there was a fire', 'started a fire',
     'cought fire', 'caught fier', 'cought fier', 'saw flames', 'saw a flame', 'flames near', 'flames coming',
     // "the kettle is on fire"; not "your deals are on fire".
-    { words: ['on fire'], unless: ['deal', 'deals', 'price', 'prices', 'sale', 'sales', 'discount*', 'friday', 'team', 'service', 'website', 'you guys', 'you', 'this shop', 'this store'] },
-    'something is burning', 'something burning', 'something was burning', 'smells like something', 'smell of something burning',
+    { words: ['on fire'], unless: ['roast', 'game', 'deal', 'deals', 'price', 'prices', 'sale', 'sales', 'discount*', 'friday', 'team', 'service', 'website', 'you guys', 'you', 'this shop', 'this store'] },
+    'smells like something is burning', 'smells like something burning', 'smell of something burning', 'something is burning inside',
+    'something burning inside',
     'burning smell', 'smell of burning', 'smells like burning', 'smelled like burning', 'burning plastic', 'burnt plastic', 'melted plastic',
     'burned myself', 'burnt myself', 'burned me', 'burnt me', 'scalded me', 'scalded myself',
     {
@@ -80,10 +85,19 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
     },
     { words: ['burn', 'burns', 'burned', 'burnt', 'burning', 'scalded', 'scalding'], after: [...BODY_EN, ...SELF_EN], unless: PREVENTION },
     // "my hand got burned", "my tongue is burnt from the spout".
-    { words: ['burn', 'burns', 'burned', 'burnt', 'burning', 'scalded', 'scalding'], before: BODY_EN, within: 3, unless: PREVENTION },
+    {
+      words: ['burn', 'burns', 'burned', 'burnt', 'burning', 'scalded', 'scalding'],
+      before: BODY_EN,
+      within: 3,
+      unless: PREVENTION,
+      // "my daughter burned through her allowance".
+      unlessAfter: ['through', 'out of', 'from curiosity'],
+    },
     // Hot liquid on someone: "boiling water spilled all over my daughter's leg".
-    { words: ['spilled', 'spilt', 'splashed', 'poured'], after: BODY_EN, within: 4, unless: PREVENTION },
-    { words: ['boiling water', 'hot water', 'hot coffee', 'hot tea', 'steam'], after: ['all over', 'on my', 'onto my', 'on her', 'on his'], within: 1 },
+    { words: ['spilled', 'spilt', 'splashed', 'boiling water', 'boiling hot'], after: BODY_PARTS_EN, within: 6, unless: PREVENTION },
+    // Marks of a burn or a scald: "she has blisters", "my face is red and stinging".
+    'blisters', 'blistered', 'blistering',
+    { words: ['stinging', 'stings'], before: BODY_PARTS_EN, within: 3 },
     { words: ['burn', 'burned', 'burnt', 'burning', 'burned out', 'burnt out', 'smoked', 'melted', 'melting'], before: PARTS, within: 4 },
     { words: ['burning', 'burned', 'burnt', 'melted', 'melting'], after: PARTS, within: 1 },
     'there was smoke', 'there is smoke', 'smoke everywhere',
@@ -104,32 +118,63 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
     { words: ['smoke', 'smoking', 'sparks', 'spark', 'flames'], before: PARTS, after: PARTS, within: 3 },
     'sparked', 'sparking', 'threw sparks', 'throwing sparks', 'sparks flew', 'sparks flying',
     { words: ['spark', 'sparks', 'flames'], after: ['came', 'coming', 'flew', 'flying', 'shot', 'shooting', 'came out'] },
-    'pris feu', 'prend feu', 'en feu', 'mis le feu', 'depart de feu', 'incendie', 'en flammes', 'des flammes', 'brulure*', 'fumait',
+    'pris feu', 'prend feu', 'mis le feu',
+    { words: ['en feu'], unless: ['fou', 'rabais', 'prix', 'soldes', 'promo*', 'offres', 'aubaines', 'equipe', 'service', 'vous'] }, 'depart de feu', 'incendie', 'en flammes', 'des flammes', 'brulure*', 'fumait',
     {
       words: ['brule', 'brulee', 'brules', 'brulees', 'bruler', 'brulait'],
       // Not a bare "me": "ça me brûle l'estomac" is heartburn.
       before: ['me suis', "m'a", "m'ont", "t'es", "s'est", 'se sont', "s'etait", 'nous sommes'],
       within: 0,
     },
-    { words: ['brule', 'brulee', 'brules', 'brulees', 'bruler', 'brulait'], after: BODY_FR },
+    { words: ['brule', 'brulee', 'brules', 'brulees', 'bruler', 'brulait'], after: BODY_FR, unless: PREVENTION },
     { words: ['brule', 'brulee', 'brules', 'brulees', 'brulait'], before: BODY_FR, within: 3 },
     { words: ['brule', 'brulee', 'brules', 'brulees', 'brulait', 'fondu', 'fondue', 'grille', 'grillee'], before: PARTS, within: 4 },
     { words: ['fumee', 'fumees'], before: ['plein de', 'il y a', 'il y avait', 'degage*', 'sortir', 'sortait', 'sort', 'a commence a'] },
-    { words: ['etincelle*', 'flammes'], before: ['il y a eu des', 'il y avait des', 'y a eu des', "plein d'", 'des grosses', 'a vu des', 'vu des'], within: 0 },
-    'ebouillant*', 'ca sent le brule partout', 'sent le brule partout', 'odeur de brule partout', 'a fondu',
+    {
+      words: ['etincelle*', 'flammes'],
+      before: ['il y a eu des', 'il y avait des', 'y a eu des', "plein d'", 'des grosses', 'a vu des', 'vu des'],
+      within: 0,
+      unlessAfter: ['entre', 'de bonheur', 'de joie', 'dans les yeux'],
+    },
+    'ebouillant*', 'ca sent le brule partout', 'sent le brule partout', 'odeur de brule partout',
     { words: ['sent le brule', 'sentait le brule', 'odeur de brule'], before: PARTS, within: 4 },
-    { words: ['coupe', 'coupee', 'coupes', 'coupees'], before: ["s'est", 'me suis', 'se sont', "t'es", "s'etait"], within: 0 },
-    'donne un choc', 'donne des chocs', 'recu un choc', 'pris un choc', 'pris une decharge', 'recu une decharge', 'decharge electrique',
+    {
+      words: ['coupe', 'coupee', 'coupes', 'coupees'],
+      before: ["s'est", 'me suis', 'se sont', "t'es", "s'etait"],
+      within: 0,
+      unlessAfter: ['les cheveux', 'la frange', 'les ongles', 'la parole'],
+    },
+    { words: ['donne un choc', 'donne des chocs', 'recu un choc', 'pris un choc'], unlessAfter: ['de', "d'", 'en voyant', 'en lisant', 'en apprenant'], within: 0 },
+    'pris une decharge', 'recu une decharge', 'decharge electrique',
     { words: ['fumee', 'fumees'], after: ['sort*', 'sorti*', "s'echapp*", 'echapp*', 'partout', 'est sortie'] },
     { words: ['fumee', 'fumees', 'etincelle*', 'flammes'], before: PARTS, after: PARTS, within: 3 },
-    { words: ['etincelle*'], before: ['fait', 'faisait', 'fait des', 'a fait des', 'jete', 'jetait', 'produit', 'lance', 'lancait'] },
+    {
+      words: ['etincelle*'],
+      before: ['fait', 'faisait', 'fait des', 'a fait des', 'jete', 'jetait', 'produit', 'lance', 'lancait'],
+      unlessAfter: ['de bonheur', 'de joie', 'entre', 'dans les yeux'],
+    },
     { words: ['etincelle*'], after: ['sort*', 'sorti*', 'jaill*', 'vole'] },
     'incendio', 'prendio fuego', 'agarro fuego', 'cogio fuego', 'se prendio', 'en llamas', 'salieron llamas', 'salian llamas', 'echo llamas',
     'salio fuego', 'sale fuego', 'echa fuego', 'echo fuego', 'saco fuego',
-    'me dio toques', 'me da toques', 'da toques', 'me dio un toque', 'me dio corriente', 'me da corriente', 'me paso corriente', 'me pasa corriente',
+    {
+      words: ['me dio toques', 'me da toques', 'da toques', 'me dio un toque', 'me dio corriente', 'me da corriente', 'me paso corriente', 'me pasa corriente'],
+      unlessAfter: ['de'],
+      within: 0,
+    },
     'se corto con', 'me corte con', 'se ha cortado con', 'me he cortado con', 'salieron ronchas', 'me salieron ronchas', 'le salieron ronchas',
-    'echando llamas', 'quemadura*', 'me queme', 'me quemo',
-    { words: ['queme', 'quemo', 'quemado', 'quemada', 'quemados', 'quemadas', 'quemando', 'quemaba'], before: ['me', 'te', 'nos', 'le', 'se'], within: 0 },
+    'echando llamas', 'quemadura*',
+    {
+      words: ['me queme', 'me quemo'],
+      unlessAfter: ['la tostada', 'el pan', 'la comida', 'el arroz', 'la cena', 'el cafe', 'la leche', 'el agua'],
+      within: 0,
+    },
+    {
+      words: ['queme', 'quemo', 'quemado', 'quemada', 'quemados', 'quemadas', 'quemando', 'quemaba'],
+      before: ['me', 'te', 'nos', 'le', 'se'],
+      within: 0,
+      // "se me quemó la tostada": the toast, not someone.
+      unlessAfter: ['la tostada', 'el pan', 'la comida', 'el arroz', 'la cena', 'el cafe', 'la leche', 'el agua'],
+    },
     { words: ['queme', 'quemo', 'quemado', 'quemada', 'quemando', 'quemaba'], after: BODY_ES },
     { words: ['quemo', 'quemado', 'quemada', 'quemados', 'quemadas'], before: BODY_ES, within: 3 },
     // "el motor huele a quemado", "se quemó el cable"; not "el café quemado de la base".
@@ -146,10 +191,32 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
     { words: ['humo', 'chispa', 'chispas'], after: ['sale', 'salio', 'salia', 'saliendo', 'salieron', 'salian', 'saltaron', 'por todas partes'] },
     { words: ['humo', 'chispa', 'chispas'], before: PARTS, after: PARTS, within: 3 },
     // Electric shocks, explosions, cuts and other injuries.
-    'shocked me', 'got shocked', 'got a shock', 'gave me a shock', 'gives me a shock', 'giving me shocks', 'gives me shocks', 'zapped me',
-    'zaps me', 'zapping me', 'shocks me', 'shocking me', "i'm bleeding", 'im bleeding', 'i am bleeding', 'was bleeding', 'is bleeding',
-    'started bleeding', 'blood everywhere', 'needed stitches', 'got stitches', 'electrocut*',
-    { words: ['swallowed'], before: ['kid', 'child', 'son', 'daughter', 'baby', 'toddler', 'dog', 'cat'], within: 2 }, 'exploded', 'explosion', 'injur*', 'hurt myself', 'cut myself',
+    'shocked me', 'got shocked', 'got a shock',
+    {
+      // Not "that price gave me a shock", "a shock of energy", "the flavour zapped me awake".
+      words: ['gave me a shock', 'gives me a shock', 'giving me shocks', 'gives me shocks', 'zapped me', 'zapped my', 'zaps me', 'zapping me', 'shocks me', 'shocking me'],
+      unless: ['price', 'prices', 'flavour', 'flavor', 'taste', 'bill', 'total', 'news', 'sale'],
+      unlessAfter: ['of', 'in a good way', 'awake', 'with'],
+      within: 2,
+    },
+    "i'm bleeding", 'im bleeding', 'i am bleeding', 'started bleeding', 'blood everywhere', 'needed stitches', 'got stitches',
+    { words: ['bleeding', 'bled'], before: BODY_PARTS_EN, within: 2 },
+    'electrocut*',
+    // A part, not a meal: "my toddler swallowed the rubber gasket".
+    {
+      words: ['swallowed', 'swallow'],
+      after: ['gasket', 'seal', 'part', 'piece', 'pieces', 'battery', 'batteries', 'magnet', 'screw', 'button', 'cap', 'lid', 'ring', 'glass', 'plastic'],
+      within: 6,
+    },
+    // Not "an explosion of flavour", "our sales exploded", "recovering from a wrist injury".
+    {
+      words: ['explosion', 'explosions', 'exploded', 'explose', 'explosee', 'a explose', 'exploto', 'estallo'],
+      unless: ['sales', 'orders', 'business', 'followers', 'ventes', 'ventas'],
+      unlessAfter: ['of flavo*', 'of taste', 'in popularity', 'de saveur*', 'de gout*', 'de sabor*'],
+      within: 1,
+    },
+    { words: ['injur*'], unless: ['recovering from', 'recovered from', 'old', 'previous', 'past', 'sports'], within: 2 },
+    'hurt myself', 'cut myself',
     'electric shock', 'electric shocks', 'choc electrique', 'chocs electriques', 'descarga electrica', 'descargas electricas',
     {
       // A bare "descarga" is also a download.
@@ -158,12 +225,15 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
         'gave', 'giving', 'got', 'getting', 'received', 'felt', 'recu', 'eu', 'pris', 'donne', "m'a", 'dio', 'recibi',
         'senti', 'tuve',
       ],
+      unlessAfter: ['de energia', "d'energie", 'of energy', 'de adrenalina', 'de emocion'],
     },
-    { words: ['cut', 'sliced', 'hurt', 'gashed'], after: BODY_EN },
-    'explose', 'explosee', 'a explose', 'blesse', 'blessee', 'blessure*', 'me suis coupe', 'me suis blesse', 'electrocute*',
-    'exploto', 'estallo', 'herida', 'herido', 'lastime', 'me lastime', 'me corte', 'me hice dano',
+    { words: ['cut', 'sliced', 'hurt', 'gashed'], after: BODY_EN, unless: ['almost', 'nearly'], within: 2 },
+    { words: ['blesse', 'blessee'], unless: ['sens', 'senti', 'sentie', 'sentir', 'un peu', 'vraiment'], within: 2 },
+    'blessure*', 'me suis coupe', 'me suis blesse', 'electrocute*', 'electrise*', 'calambre', 'lastime', 'me lastime', 'me hice dano',
+    { words: ['herida', 'herido'], unless: ['siento', 'sentir', 'senti', 'sentia', 'un poco'], within: 2 },
+    { words: ['me corte'], unlessAfter: ['el pelo', 'el cabello', 'las unas', 'la barba', 'el fleco'], within: 0 },
     // Allergic reactions, poisoning, choking and the hospital: something happened to someone, not a question.
-    'anaphyla*', 'anafila*', 'epipen', 'poisoned', 'poisoning', 'choked', 'choking on', 'intoxication', 'intoxique*',
+    'anaphyla*', 'anafila*', 'epipen', 'poisoned', 'poisoning', { words: ['choked'], unlessAfter: ['up'], within: 0 }, 'choking on', 'intoxication', 'intoxique*',
     'empoisonne*', 'intoxic*', 'envenen*',
     { words: ['choking'], before: ['was', 'were', 'is', 'started', 'began', 'kept'], within: 0 },
     {
@@ -179,11 +249,11 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
       before: ['me dio', 'le dio', 'me causo', 'le causo', 'me provoco', 'le provoco', 'me produjo', 'tuve', 'tuvo', 'sufri', 'sufrio'],
     },
     // Symptoms, named or with the allergy: "my throat swelled up", "I broke out in hives, I'm allergic to nuts".
-    'broke out in hives', "couldn't breathe", 'could not breathe', 'trouble breathing', 'difficulty breathing',
+    'broke out in hives', 'broke out in a rash', 'broke out in a red rash', "couldn't breathe", 'could not breathe', 'trouble breathing', 'difficulty breathing',
     {
       words: ['throat', 'lips', 'tongue', 'face', 'gorge', 'levres', 'langue', 'visage', 'garganta', 'labios', 'lengua', 'cara'],
-      after: ['swell*', 'swollen', 'closing', 'closed', 'gonfl*', 'enfl*', 'hinch*', 'cerr*'],
-      within: 1,
+      after: ['swell*', 'swollen', 'closing', 'closed', 'tight', 'gonfl*', 'enfl*', 'serre*', 'hinch*', 'cerr*'],
+      within: 2,
     },
     // "se me hinchó la garganta", "j'ai la gorge qui gonfle" (the other order).
     { words: ['garganta', 'labios', 'lengua', 'cara', 'gorge', 'levres', 'langue'], before: ['hinch*', 'inflam*', 'gonfl*', 'enfl*', 'cerr*'], within: 1 },
@@ -205,21 +275,28 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
         'fui', 'fue', 'fuimos', 'termine', 'acabe', 'llevaron', 'llevar', 'ingresado', 'ingresada', 'internado', 'internada',
       ],
       within: 3,
+      // Not "I went to the hospital to visit my grandmother".
+      unlessAfter: ['to visit', 'to see', 'for work', 'a visitar', 'a ver', 'pour visiter', 'voir', 'rendre visite'],
     },
     'hospitalise*', 'hospitaliz*',
   ],
   // A legal threat or a threat of violence: the words in their legal sense ("poursuivre en justice", "presentar una
   // demanda"), not "poursuivre ma commande" (continue) or "mucha demanda" (demand); "kill" aimed at a person.
   threat: [
-    { words: ['lawyer', 'lawyers', 'attorney', 'attorneys'], unless: ["i'm a", 'im a', 'i am a', 'as a', "i'm an", 'am an', 'am a', 'work as', 'for a'], within: 0 },
+    {
+      words: ['lawyer', 'lawyers', 'attorney', 'attorneys'],
+      unless: ["i'm a", 'im a', 'i am a', 'as a', "i'm an", 'am an', 'am a', 'is a', 'is an', 'work as', 'for a', 'for my', 'gift for my'],
+      unlessAfter: ['friend', 'friends', 'buddy', 'colleague'],
+      within: 0,
+    },
     'lawsuit', 'legal action', 'small claims', 'suing', 'take you to court', 'taking you to court',
     'see you in court', 'class action', 'report you', 'i will find you', 'i know where you live', 'burn down your', 'burn your store',
     'burn your warehouse', 'burn your office', 'burn your building', 'burn the place down', 'burn it all down', 'burn you down',
     {
-      words: ['smash', 'beat up', 'beat', 'attack', 'hurt'],
-      after: ['you', 'u', 'every one of you', 'all of you', 'each of you', 'your staff', 'your employees', 'your people', 'your driver', 'your team'],
+      words: ['smash', 'beat up', 'attack', 'hurt'],
+      after: ['you', 'u', 'every one of you', 'all of you', 'each of you', 'your staff', 'your employees', 'your people', 'your driver', 'your team', 'someone', 'somebody'],
       within: 1,
-      unless: ['will it', 'does it', 'could it', 'can it', 'would it', 'might'],
+      unless: ['will it', 'does it', 'could it', 'can it', 'would it', 'might', "won't", 'wont', 'will not', "doesn't", 'not'],
     },
     {
       words: ['sue'],
@@ -229,7 +306,7 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
       ],
       within: 0,
     },
-    { words: ['sue'], after: ['you', 'u', 'ya', 'your', 'the company', 'this company', 'the store', 'the shop'], within: 0 },
+    { words: ['sue'], after: ['you', 'u', 'ya', 'your', 'the company', 'this company', 'the store', 'the shop'], within: 0, unless: ['aunt', 'uncle', 'cousin', 'friend', 'named', 'sister', 'mom', 'grandma'] },
     {
       words: ['kill', 'murder', 'shoot', 'stab', 'strangle', 'punch'],
       after: [
@@ -237,9 +314,16 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
         'your team', 'someone', 'somebody', 'everyone', 'him', 'her', 'them', 'whoever',
       ],
       within: 1,
+      // "I'll shoot you an email".
+      unlessAfter: ['an email', 'an e-mail', 'a message', 'a note', 'a text', 'a dm', 'a line', 'a quick'],
     },
-    { words: ['avocat', 'avocats'], unless: ['vert', 'couleur', 'huile', 'salade', 'toast', 'tartine', 'suis', 'comme', 'en tant que'], within: 0 },
-    'trainer en cour', 'trainer en justice', 'amener en cour', 'poursuivre en cour', 'mise en demeure', 'tribunal', 'tribunaux', 'en justice', 'action en justice', 'porter plainte',
+    {
+      words: ['avocat', 'avocats'],
+      unless: ['vert', 'couleur', 'huile d', 'salade d', 'puree d', 'toast a l', 'tartine a l', 'suis', 'est', 'sont', 'comme', 'en tant que'],
+      within: 0,
+    },
+    'se reverra en cour', 'se voit en cour', 'verrons en cour', 'trainer en cour', 'trainer en justice', 'amener en cour', 'poursuivre en cour', 'mise en demeure',
+    { words: ['tribunal', 'tribunaux'], unless: ['travaille au', 'travaille a', 'travaille pour', 'pres du'], within: 0 }, 'en justice', 'action en justice', 'porter plainte',
     'huissier', 'recours collectif', 'petites creances',
     'je sais ou vous habitez', 'vous tuer', 'te tuer', 'vais vous retrouver', 'casser la gueule',
     {
@@ -257,9 +341,13 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
       before: ['engager', 'engagerai', 'engagerons', 'intenter', 'intenterai', 'entamer', 'lancer', 'des'],
       within: 1,
     },
-    { words: ['abogado', 'abogados', 'abogada'], unless: ['soy', 'como', 'soy un', 'soy una', 'trabajo de', 'trabajo como'], within: 0 },
+    { words: ['abogado', 'abogados', 'abogada'], unless: ['soy', 'es', 'son', 'como', 'soy un', 'soy una', 'trabajo de', 'trabajo como', 'amigo', 'amiga'], within: 0 },
     'llevar a juicio', 'llevare a juicio', 'llevarlos a juicio', 'llevarte a juicio', 'los llevo a juicio', 'demandar*', 'los demando', 'lo demando', 'la demando', 'te demando',
-    'denunciar*', 'profeco', 'juzgado', 'tribunales',
+    // Not "denunciar un cargo que no reconozco" (reporting a charge to the bank).
+    { words: ['denunciar*'], unlessAfter: ['un cargo', 'el cargo', 'un cobro', 'el cobro', 'cargo', 'cobro', 'mi tarjeta', 'la tarjeta', 'un fraude'], within: 0 },
+    'profeco', 'tribunales',
+    { words: ['juzgado'], unless: ['trabajo en un', 'trabajo en el', 'trabajo en', 'cerca del'], within: 0 },
+    'romperlo todo', 'romper todo', 'voy a romper', 'destrozar su', 'quemar su tienda', 'quemar su almacen',
     'los voy a matar', 'te voy a matar', 'lo voy a matar', 'matarlos', 'matarte', 'se donde viven',
     {
       words: ['demanda', 'demandas', 'denuncia', 'denuncias'],
@@ -275,11 +363,12 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
   // a negative situation alone ("I lost my password", "the kettle arrived dented") does not.
   frustration: [
     'frustrat*', 'angry', 'furious', 'livid', 'fed up', 'sick of', 'tired of', 'ridiculous', 'unacceptable', 'outrageous',
-    'disgusting', 'disgrace*', 'pathetic', 'useless', 'worst', 'terrible service', 'horrible service', 'awful service', 'a joke',
-    'rip off', 'ripoff', 'scam', 'enough is enough', 'had enough', 'fuming', 'upset', 'annoyed', 'disappointed', 'waste of',
+    'disgusting', 'disgrace*', 'pathetic', 'useless', { words: ['worst'], unlessAfter: ['case'], within: 0 }, 'terrible service', 'horrible service', 'awful service', 'a joke',
+    'rip off', 'ripoff', 'scam', 'enough is enough', 'had enough', 'fuming', { words: ['upset'], unless: ['stomach', 'tummy'], within: 2 }, 'annoyed',
+    'disappointed', 'waste of',
     'frustr*', 'fache', 'fachee', 'furieux', 'furieuse', 'en colere', 'ras le bol', 'marre', 'inacceptable', 'ridicule',
-    'honteux', 'honteuse', 'scandaleux', 'scandaleuse', 'pire', 'decu', 'decue', 'exaspere*', 'tanne', 'tannee', 'ecoeure*',
-    'enojad*', 'molest*', 'furios*', 'harto', 'harta', 'inaceptable', 'ridiculo', 'ridicula', 'vergonzoso', 'vergonzosa',
+    'honteux', 'honteuse', 'scandaleux', 'scandaleuse', { words: ['pire'], unless: ['au'], within: 0 }, 'decu', 'decue', 'exaspere*', 'tanne', 'tannee', 'ecoeure*',
+    'enojad*', { words: ['molest*'], unless: ['por', 'la', 'perdon por', 'disculpe la', 'sin'], within: 0 }, 'furios*', 'harto', 'harta', 'inaceptable', 'ridiculo', 'ridicula', 'vergonzoso', 'vergonzosa',
     'pesimo', 'pesima', 'decepcionad*', 'indignad*', 'ya basta', 'estoy cansad*', 'una estafa', 'estafa',
   ],
   lostOrStolen: [
@@ -366,6 +455,8 @@ interface CompiledEntry {
   word: RegExp;
   /** Sticky at the word's start: a cancelling word ends at most `within` words before (a lookbehind). */
   unless?: RegExp;
+  /** Sticky at the word's end: a cancelling word starts at most `within` words after. */
+  unlessAfter?: RegExp;
   /** Sticky at the word's start: its context ends at most `within` words before (a lookbehind). */
   before?: RegExp;
   /** Sticky at the word's end: its context starts at most `within` words after. */
@@ -380,7 +471,7 @@ interface CompiledEntry {
 function categoryMatcher(entries: readonly LexiconEntry[]): CategoryMatcher {
   const plain = wordsPattern(entries.filter((e): e is string => typeof e === 'string'));
   const contextual = entries.filter(
-    (e): e is ContextualEntry => typeof e !== 'string' && e.words.length > 0 && Boolean(e.before?.length || e.after?.length || e.unless?.length),
+    (e): e is ContextualEntry => typeof e !== 'string' && e.words.length > 0 && Boolean(e.before?.length || e.after?.length || e.unless?.length || e.unlessAfter?.length),
   );
   if (contextual.length === 0) return plain;
   const scan = wordsPattern(contextual.flatMap((e) => e.words), 'g');
@@ -389,6 +480,7 @@ function categoryMatcher(entries: readonly LexiconEntry[]): CategoryMatcher {
     return {
       word: new RegExp(alternation(e.words), 'y'),
       ...(e.unless?.length ? { unless: lookbehind(e.unless, within) } : {}),
+      ...(e.unlessAfter?.length ? { unlessAfter: new RegExp(`${within}${alternation(e.unlessAfter)}`, 'y') } : {}),
       ...(e.before?.length ? { before: lookbehind(e.before, within) } : {}),
       ...(e.after?.length ? { after: new RegExp(`${within}${alternation(e.after)}`, 'y') } : {}),
     };
@@ -406,10 +498,11 @@ function categoryMatcher(entries: readonly LexiconEntry[]): CategoryMatcher {
         for (const e of compiled) {
           const word = at(e.word, folded, start);
           if (!word) continue;
-          if (e.unless && at(e.unless, folded, start)) continue;
+          const end = start + word[0].length;
+          if ((e.unless && at(e.unless, folded, start)) || (e.unlessAfter && at(e.unlessAfter, folded, end))) continue;
           if (!e.before && !e.after) return true;
           if (e.before && at(e.before, folded, start)) return true;
-          if (e.after && at(e.after, folded, start + word[0].length)) return true;
+          if (e.after && at(e.after, folded, end)) return true;
         }
         // A word may start inside this one ("burned out" holds "out"): go on from the next character.
         scan.lastIndex = start + 1;

@@ -73,10 +73,12 @@ const RULES: Rule[] = [
   },
 ];
 
-/** "WHERE IS MY ORDER", "again!!": two shouted words, or a run of exclamation marks. */
+/** "WHERE IS MY ORDER", "again!!": two shouted words (not an abbreviation like ASAP), or a run of exclamation marks. */
 function shouts(message: string): boolean {
-  return /!{2,}/.test(message) || (message.match(/\b[A-Z]{4,}\b/g)?.length ?? 0) >= 2;
+  if (/!{2,}/.test(message)) return true;
+  return (message.match(/\b[A-Z]{4,}\b/g) ?? []).filter((w) => !ABBREVIATIONS.has(w)).length >= 2;
 }
+const ABBREVIATIONS = new Set(['ASAP', 'USPS', 'FEDEX', 'INFO', 'NASA', 'HTML', 'JSON', 'SMTP']);
 
 export function decideEscalation(input: EscalationInput, cfg: EscalationConfig = DEFAULT_ESCALATION): EscalationDecision {
   const folded = foldText(input.message);
