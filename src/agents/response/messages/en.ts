@@ -229,11 +229,13 @@ export const en: Messages = {
   },
 
   subscription: {
-    active: (firstName) => (firstName ? `You have an active auto-delivery subscription, ${firstName}.` : 'You have an active auto-delivery subscription.'),
+    // The account shows that a subscription exists, not whether it is paused: never "active".
+    active: (firstName) =>
+      `${firstName ? `${firstName}, your` : 'Your'} account has an auto-delivery subscription; its next shipment date, and whether it is paused, are under Account → Auto-Delivery.`,
     options:
       'You can skip the next shipment, pause it, change how often it comes, change the items, or cancel at any time under Account → Auto-Delivery.',
     offer: 'Would you like me to skip, pause, change or cancel it for you?',
-    notActive: 'I don’t see an active auto-delivery subscription on your account.',
+    notActive: 'I don’t see an auto-delivery subscription on your account.',
     explain:
       'Auto-delivery sends your coffee, tea and brewing supplies on a schedule you choose. You can skip, pause, change or cancel whenever you like.',
     askEmail: 'If you share the email address on your account, I can look up your subscription.',

@@ -246,11 +246,11 @@ export const es: Messages = {
 
   subscription: {
     active: (firstName) =>
-      firstName ? `Tiene una suscripción de entrega automática activa, ${firstName}.` : 'Tiene una suscripción de entrega automática activa.',
+      `${firstName ? `${firstName}, su` : 'Su'} cuenta tiene una suscripción de entrega automática; la fecha del próximo envío, y si está en pausa, aparecen en Cuenta → Entrega automática.`,
     options:
       'Puede saltar el próximo envío, pausarla, cambiar la frecuencia o los artículos, o cancelarla en cualquier momento en Cuenta → Entrega automática.',
     offer: '¿Desea que la salte, la pause, la modifique o la cancele por usted?',
-    notActive: 'No veo ninguna suscripción de entrega automática activa en su cuenta.',
+    notActive: 'No veo ninguna suscripción de entrega automática en su cuenta.',
     explain:
       'La entrega automática le envía su café, té y accesorios según el calendario que usted elija. Puede saltar, pausar, modificar o cancelar cuando quiera.',
     askEmail: 'Si me indica el correo electrónico de su cuenta, puedo consultar su suscripción.',

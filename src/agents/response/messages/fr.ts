@@ -246,13 +246,11 @@ export const fr: Messages = {
 
   subscription: {
     active: (firstName) =>
-      firstName
-        ? `Vous avez un abonnement de livraison automatique actif, ${firstName}.`
-        : 'Vous avez un abonnement de livraison automatique actif.',
+      `${firstName ? `${firstName}, votre` : 'Votre'} compte comporte un abonnement de livraison automatique; la date du prochain envoi, et s’il est en pause, figurent dans Compte → Livraison automatique.`,
     options:
       'Vous pouvez sauter le prochain envoi, mettre l’abonnement en pause, changer la fréquence ou les articles, ou l’annuler en tout temps dans Compte → Livraison automatique.',
     offer: 'Voulez-vous que je saute, mette en pause, modifie ou annule votre abonnement?',
-    notActive: 'Je ne vois pas d’abonnement de livraison automatique actif dans votre compte.',
+    notActive: 'Je ne vois pas d’abonnement de livraison automatique dans votre compte.',
     explain:
       'La livraison automatique vous envoie votre café, votre thé et vos accessoires selon le calendrier de votre choix. Vous pouvez sauter un envoi, faire une pause, modifier ou annuler quand vous le voulez.',
     askEmail: 'Si vous me donnez l’adresse courriel de votre compte, je pourrai consulter votre abonnement.',
