@@ -7,6 +7,7 @@
 // language). Nothing is computed into a new number: no "points to go", no derived deadlines.
 import { LRUCache } from 'lru-cache';
 import { DESTINATIONS, type Destination } from '../knowledge/destinations.js';
+import { foldText } from '../escalation/lexicon.js';
 import { withinReturnWindow } from '../policy/returns.js';
 import type {
   Awaiting,
@@ -186,6 +187,16 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
     if (unresolvedReference(t)) return;
     const orders = sortedOrders(t);
     const policy = m.returns.policySummary(f.count(ctx.shop.policy.returnWindowDays), money(t, ctx.shop.policy.autoApproveReturnLimit));
+    // "What is your return policy?", "can I return opened coffee?": the answer first, the return only if wanted.
+    if (isQuestion(ctx.message)) {
+      const quote = quoteKb(t, { source: SOURCES.returns, maxUnits: 4 });
+      say(t, ...(quote ? [quote, policy] : [policy]));
+      if (orders.length > 0) {
+        say(t, m.returns.startWhich(f.and(orders.slice(0, MAX_ORDERS).map((o) => orderLabel(t, o)))));
+        t.awaiting = 'order_reference';
+      }
+      return;
+    }
     if (orders.length > 0) {
       say(t, m.returns.whichOrder(f.and(orders.slice(0, MAX_ORDERS).map((o) => orderLabel(t, o)))), policy);
       t.awaiting = 'order_reference';
@@ -943,6 +954,13 @@ function escalatedOk(ctx: ResponseContext): boolean {
 }
 
 // ---- helpers ----------------------------------------------------------------------------------------------------
+
+/** A question rather than a request: "?" at the end, or a question word first (en, fr, es). */
+function isQuestion(message: string | undefined): boolean {
+  if (!message) return false;
+  const text = foldText(message).trim();
+  return /\?\s*$/.test(text) || /^[¿]|^(?:what|how|can|could|do|does|is|are|who|when|which|where|quel(?:le)?s?|comment|combien|est-ce|puis-je|peut-on|cual(?:es)?|como|cuanto|puedo|se puede|que)\b/.test(text);
+}
 
 function effectiveIntent(ctx: ResponseContext): Intent {
   const { intent, confidence } = ctx.intent;

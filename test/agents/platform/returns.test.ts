@@ -65,9 +65,12 @@ describe('returns through the platform', () => {
       const r = await ask(p.url, message, email);
       expect(r.escalated, message).toBe(false);
       expect(r.response, message).not.toMatch(/RMA-/);
-      expect(r.response, message).toMatch(/Which order|De qué pedido/);
+      expect(r.response, message).toMatch(/which order|de qué pedido/i);
     }
     expect(p.mockState.tickets.length).toBe(tickets);
+    // A question is answered from the policy: opened consumables are not returnable.
+    const opened = await ask(p.url, '¿Puedo devolver café abierto?', 'sofia.hernandez@example.com');
+    expect(opened.response).toMatch(/no aceptamos consumibles abiertos/);
     const named = await ask(p.url, 'I want to return the Pocket Espresso Press, it is too fiddly', 'ava.martinez@example.net');
     expect(named.response).toMatch(/return for order #10266 is approved.*RMA-10266-\d{4}/s);
   }, 60_000);

@@ -161,6 +161,7 @@ export const en: Messages = {
     cancelled: (name, date) => `Order ${name} was cancelled${date ? ` on ${date}` : ''}, so there’s nothing to return.`,
     alreadyRefunded: (name) => `Order ${name} has already been refunded, so there’s nothing left to return.`,
     whichOrder: (list) => `Which order would you like to return items from? I can see ${list}.`,
+    startWhich: (list) => `If you’d like to start a return, tell me which order: I can see ${list}.`,
     whichItems: (order, items) => `Which items from order ${order} would you like to return: ${items}? If it’s the whole order, just say so.`,
   },
 

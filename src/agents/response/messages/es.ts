@@ -177,6 +177,7 @@ export const es: Messages = {
     cancelled: (name, date) => `El pedido ${name} se canceló${date ? ` el ${date}` : ''}, así que no hay nada que devolver.`,
     alreadyRefunded: (name) => `El pedido ${name} ya se reembolsó, así que no queda nada por devolver.`,
     whichOrder: (list) => `¿De qué pedido desea devolver artículos? Veo ${list}.`,
+    startWhich: (list) => `Si desea iniciar una devolución, dígame de qué pedido se trata: veo ${list}.`,
     whichItems: (order, items) => `¿Qué artículos del pedido ${order} desea devolver: ${items}? Si es todo el pedido, solo dígamelo.`,
   },
 

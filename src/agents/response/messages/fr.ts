@@ -173,6 +173,7 @@ export const fr: Messages = {
     cancelled: (name, date) => `La commande ${name} a été annulée${date ? ` le ${date}` : ''}; il n’y a donc rien à retourner.`,
     alreadyRefunded: (name) => `La commande ${name} a déjà été remboursée; il n’y a donc plus rien à retourner.`,
     whichOrder: (list) => `De quelle commande souhaitez-vous retourner des articles? Je vois ${list}.`,
+    startWhich: (list) => `Si vous souhaitez faire un retour, dites-moi de quelle commande il s’agit : je vois ${list}.`,
     whichItems: (order, items) => `Quels articles de la commande ${order} souhaitez-vous retourner : ${items}? S’il s’agit de toute la commande, dites-le-moi simplement.`,
   },
 

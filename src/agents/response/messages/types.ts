@@ -160,6 +160,8 @@ export interface Messages {
     whichOrder(list: string): string;
     /** The order is known, the items not: which of them ("A ($119) or B ($36)"), or the whole order. */
     whichItems(order: string, items: string): string;
+    /** After answering a question about returns: which order, if the customer wants to start one. */
+    startWhich(list: string): string;
   };
 
   refunds: {
