@@ -171,7 +171,11 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
     if (o.cancelledAt) say(t, m.modification.alreadyCancelled(o.name, f.date(o.cancelledAt)));
     else if (isUnshipped(o)) say(t, m.modification.canChange(o.name), teamOnIt ? m.modification.teamWillDoIt : m.modification.howTo);
     else if (isPartial(o)) say(t, m.modification.partial(o.name), teamOnIt ? m.modification.teamWillDoIt : m.modification.howTo);
-    else say(t, m.modification.shippedCannot(o.name, f.count(ctx.shop.policy.returnWindowDays)));
+    else {
+      const delivered = deliveredAt(o);
+      const windowDays = f.count(ctx.shop.policy.returnWindowDays);
+      say(t, delivered ? m.modification.deliveredCannot(o.name, f.date(delivered), windowDays) : m.modification.shippedCannot(o.name, windowDays));
+    }
     if (teamOnIt && !o.cancelledAt && (isUnshipped(o) || isPartial(o))) t.caseMentioned = true;
   },
 

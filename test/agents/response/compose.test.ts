@@ -329,6 +329,10 @@ describe('other intents', () => {
     const marcus = customer('marcus.reid@example.net');
     expect(reply(makeCtx({ language: 'en', intent: 'order_modification', customer: marcus, orders: [order('#10290')], orderNumbers: ['10290'] }))).toMatch(/can still be changed or cancelled/);
     expect(reply(makeCtx({ language: 'fr', intent: 'order_modification', customer: emilie, orders: [order('#10276')], orderNumbers: ['10276'] }))).toMatch(/ne peut donc plus être modifiée/);
+    // Delivered: it says so, never "once it arrives".
+    const delivered = reply(makeCtx({ language: 'es', intent: 'order_modification', customer: ava, orders: [order('#10266')], orderNumbers: ['10266'] }));
+    expect(delivered).toMatch(/El pedido #10266 se entregó el 19 de noviembre de 2026/);
+    expect(delivered).not.toMatch(/Cuando lo reciba/);
   });
 
   it('refund status: amount and date of the refund', () => {

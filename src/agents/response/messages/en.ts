@@ -135,6 +135,8 @@ export const en: Messages = {
       `Part of order ${name} has already shipped. The items that haven’t shipped yet can still be changed or cancelled, but the shipped parcel can’t.`,
     shippedCannot: (name, windowDays) =>
       `Order ${name} has already shipped, so it can no longer be changed or cancelled. Once it arrives, you can return any item within ${windowDays} days of delivery, and I’d be glad to help you start that return.`,
+    deliveredCannot: (name, date, windowDays) =>
+      `Order ${name} was delivered on ${date}, so it can no longer be changed or cancelled. You can return any item within ${windowDays} days of delivery, and I’d be glad to help you start that return.`,
     alreadyCancelled: (name, date) => `Order ${name} was already cancelled on ${date}.`,
   },
 

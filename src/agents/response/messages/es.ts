@@ -150,6 +150,8 @@ export const es: Messages = {
       `Una parte del pedido ${name} ya se envió. Los artículos que aún no han salido se pueden modificar o cancelar, pero el paquete que ya se envió no.`,
     shippedCannot: (name, windowDays) =>
       `El pedido ${name} ya se envió, así que ya no se puede modificar ni cancelar. Cuando lo reciba, podrá devolver cualquier artículo dentro de los ${windowDays} días siguientes a la entrega, y con gusto le ayudo a iniciar la devolución.`,
+    deliveredCannot: (name, date, windowDays) =>
+      `El pedido ${name} se entregó el ${date}, así que ya no se puede modificar ni cancelar. Puede devolver cualquier artículo dentro de los ${windowDays} días siguientes a la entrega, y con gusto le ayudo a iniciar la devolución.`,
     alreadyCancelled: (name, date) => `El pedido ${name} ya se canceló el ${date}.`,
   },
 

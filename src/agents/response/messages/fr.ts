@@ -146,6 +146,8 @@ export const fr: Messages = {
       `Une partie de la commande ${name} a déjà été expédiée. Les articles qui ne sont pas encore partis peuvent être modifiés ou annulés, mais pas le colis déjà expédié.`,
     shippedCannot: (name, windowDays) =>
       `La commande ${name} a déjà été expédiée; elle ne peut donc plus être modifiée ni annulée. À la réception, vous pourrez retourner tout article dans les ${windowDays} jours suivant la livraison, et je pourrai vous aider à lancer ce retour.`,
+    deliveredCannot: (name, date, windowDays) =>
+      `La commande ${name} a été livrée le ${date}; elle ne peut donc plus être modifiée ni annulée. Vous pouvez retourner tout article dans les ${windowDays} jours suivant la livraison, et je pourrai vous aider à lancer ce retour.`,
     alreadyCancelled: (name, date) => `La commande ${name} a déjà été annulée le ${date}.`,
   },
 

@@ -138,6 +138,7 @@ export interface Messages {
     howTo: string;
     partial(name: string): string;
     shippedCannot(name: string, windowDays: string): string;
+    deliveredCannot(name: string, date: string, windowDays: string): string;
     alreadyCancelled(name: string, date: string): string;
   };
 
