@@ -480,7 +480,7 @@ interface CompiledEntry {
  * every position of every text that has any escalation word at all).
  */
 function categoryMatcher(entries: readonly LexiconEntry[]): CategoryMatcher {
-  const plain = wordsPattern(entries.filter((e): e is string => typeof e === 'string'));
+  const plain = anyOf(entries.filter((e): e is string => typeof e === 'string'));
   const contextual = entries.filter(
     (e): e is ContextualEntry => typeof e !== 'string' && e.words.length > 0 && Boolean(e.before?.length || e.after?.length || e.unless?.length || e.unlessAfter?.length),
   );
