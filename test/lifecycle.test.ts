@@ -38,8 +38,12 @@ describe('local lifecycle: deploy → rotate → dr-drill → cost report → de
     const scanned: string[] = [];
     for (const rel of await readdir(root, { recursive: true })) {
       const file = path.join(root, rel);
-      if (!(await stat(file)).isFile()) continue;
-      const bytes = await readFile(file);
+      // The backup schedule keeps running: a snapshot's .partial file can be renamed between readdir and reading.
+      const bytes = await stat(file).then((s) => (s.isFile() ? readFile(file) : undefined), (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return undefined;
+        throw err;
+      });
+      if (!bytes) continue;
       scanned.push(rel);
       for (const needle of needles) expect(bytes.includes(needle), `${needle} in ${rel}`).toBe(false);
     }
