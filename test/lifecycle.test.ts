@@ -39,11 +39,14 @@ describe('local lifecycle: deploy → rotate → dr-drill → cost report → de
     for (const rel of await readdir(root, { recursive: true })) {
       const file = path.join(root, rel);
       // The backup schedule keeps running: a snapshot's .partial file can be renamed between readdir and reading.
-      const bytes = await stat(file).then((s) => (s.isFile() ? readFile(file) : undefined), (err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') return undefined;
+      let bytes: Buffer;
+      try {
+        if (!(await stat(file)).isFile()) continue;
+        bytes = await readFile(file);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw err;
-      });
-      if (!bytes) continue;
+      }
       scanned.push(rel);
       for (const needle of needles) expect(bytes.includes(needle), `${needle} in ${rel}`).toBe(false);
     }
