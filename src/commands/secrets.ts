@@ -278,7 +278,7 @@ function printRotations(r: SecretsRotateResult, deps: Deps): void {
   const { io } = deps;
   if (io.json) return io.result(r);
   if (!r.rotations.length) {
-    io.out(`Nothing to rotate: no known secret is set in ${r.environment}.`);
+    io.out(`Nothing to rotate: no known secret that mac can generate is set in ${r.environment}.`);
     return;
   }
   for (const x of r.rotations) {

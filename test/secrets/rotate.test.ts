@@ -161,7 +161,7 @@ describe('mac secrets rotate', () => {
 
   it('--all with nothing set: nothing to rotate (exit 0)', async () => {
     const run = await ok(['secrets', 'rotate', '--all', '--generate']);
-    expect(run.stdout).toBe('Nothing to rotate: no known secret is set in local.\n');
+    expect(run.stdout).toBe('Nothing to rotate: no known secret that mac can generate is set in local.\n');
     const json = await ok(['secrets', 'rotate', '--all', '--generate', '--json']);
     expect(JSON.parse(json.stdout)).toEqual({ environment: 'local', rotations: [] });
   });

@@ -55,7 +55,7 @@ const PARTS = [
 ];
 const SELF_EN = ['myself', 'himself', 'herself', 'themselves', 'yourself', 'ourselves'];
 // "How do I avoid burning my hand?", "sans se brûler", "para no quemarme": a question, not an incident.
-const PREVENTION = ['avoid', 'avoiding', 'prevent', 'preventing', 'without', 'keep from', 'not', 'eviter', 'sans', 'empecher', 'evitar', 'sin', 'para no'];
+const PREVENTION = ['avoid', 'avoiding', 'prevent', 'preventing', 'without', 'keep from', 'not to', 'so as not to', 'eviter', 'sans', 'empecher', 'evitar', 'sin', 'para no'];
 const SYMPTOMS = [
   'hives', 'swell*', 'swollen', 'rash', 'throat', 'breath*', 'urticaire', 'gonfl*', 'enfl*', 'respir*', 'gorge',
   'ronchas', 'hinch*', 'sarpullido', 'urticaria', 'garganta',
@@ -69,7 +69,7 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
     'caught fire', 'catching fire', 'set fire', 'burst into flames', 'burst into flame', 'in flames', 'there was a fire', 'started a fire',
     'cought fire', 'caught fier', 'cought fier', 'saw flames', 'saw a flame', 'flames near', 'flames coming',
     // "the kettle is on fire"; not "your deals are on fire".
-    { words: ['on fire'], unless: ['roast', 'game', 'deal', 'deals', 'price', 'prices', 'sale', 'sales', 'discount*', 'friday', 'team', 'service', 'website', 'you guys', 'you', 'this shop', 'this store'] },
+    { words: ['on fire'], unless: ['roast', 'game', 'deal', 'deals', 'price', 'prices', 'sale', 'sales', 'discount*', 'friday', 'team', 'service', 'website', 'you guys', 'this shop', 'this store'] },
     'smells like something is burning', 'smells like something burning', 'smell of something burning', 'something is burning inside',
     'something burning inside',
     'burning smell', 'smell of burning', 'smells like burning', 'smelled like burning', 'burning plastic', 'burnt plastic', 'melted plastic',
@@ -296,7 +296,10 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
       words: ['smash', 'beat up', 'attack', 'hurt'],
       after: ['you', 'u', 'every one of you', 'all of you', 'each of you', 'your staff', 'your employees', 'your people', 'your driver', 'your team', 'someone', 'somebody'],
       within: 1,
-      unless: ['will it', 'does it', 'could it', 'can it', 'would it', 'might', "won't", 'wont', 'will not', "doesn't", 'not'],
+      unless: [
+        'will it', 'does it', 'could it', 'can it', 'would it', 'might', "won't", 'wont', 'will not', "doesn't", "wouldn't", 'would not', 'not',
+        'heart', 'panic', 'anxiety', 'asthma', 'allergy',
+      ],
     },
     {
       words: ['sue'],
@@ -364,12 +367,12 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
   frustration: [
     'frustrat*', 'angry', 'furious', 'livid', 'fed up', 'sick of', 'tired of', 'ridiculous', 'unacceptable', 'outrageous',
     'disgusting', 'disgrace*', 'pathetic', 'useless', { words: ['worst'], unlessAfter: ['case'], within: 0 }, 'terrible service', 'horrible service', 'awful service', 'a joke',
-    'rip off', 'ripoff', 'scam', 'enough is enough', 'had enough', 'fuming', { words: ['upset'], unless: ['stomach', 'tummy'], within: 2 }, 'annoyed',
+    'rip off', 'ripoff', 'scam', 'enough is enough', 'had enough', 'fuming', { words: ['upset'], unless: ['stomach', 'tummy'], unlessAfter: ['stomach', 'tummy'], within: 2 }, 'annoyed',
     'disappointed', 'waste of',
-    'frustr*', 'fache', 'fachee', 'furieux', 'furieuse', 'en colere', 'ras le bol', 'marre', 'inacceptable', 'ridicule',
+    'fache', 'fachee', 'furieux', 'furieuse', 'en colere', 'ras le bol', 'marre', 'inacceptable', 'ridicule',
     'honteux', 'honteuse', 'scandaleux', 'scandaleuse', { words: ['pire'], unless: ['au'], within: 0 }, 'decu', 'decue', 'exaspere*', 'tanne', 'tannee', 'ecoeure*',
     'enojad*', { words: ['molest*'], unless: ['por', 'la', 'perdon por', 'disculpe la', 'sin'], within: 0 }, 'furios*', 'harto', 'harta', 'inaceptable', 'ridiculo', 'ridicula', 'vergonzoso', 'vergonzosa',
-    'pesimo', 'pesima', 'decepcionad*', 'indignad*', 'ya basta', 'estoy cansad*', 'una estafa', 'estafa',
+    'pesimo', 'pesima', 'decepcionad*', 'indignad*', 'ya basta', 'estoy cansad*', 'estafa',
   ],
   lostOrStolen: [
     'stolen', 'never arrived', 'never received', 'not received', 'lost package', 'lost parcel', 'missing package',

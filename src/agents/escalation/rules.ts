@@ -4,7 +4,7 @@ import type { EscalationDecision, EscalationReason, Intent, IntentResult, Order,
 import { DEFAULT_LEXICON, foldText, lexiconMatcher, type EscalationLexicon, type LexiconCategory } from './lexicon.js';
 
 export interface EscalationConfig {
-  /** Sentiment at or below this is frustration (urgent). */
+  /** Sentiment at or below this, with anger said, shouted or a complaint, is frustration (urgent). */
   frustrationSentiment: number;
   /** Escalate an angry customer who swears (never block them). */
   escalateProfanity: boolean;
@@ -25,6 +25,9 @@ export interface EscalationInput {
 }
 
 const NOT_ABOUT_A_PRODUCT = new Set<Intent>(['account_help', 'billing_issue', 'gift_card', 'loyalty_program', 'general_inquiry', 'greeting', 'out_of_scope']);
+
+/** Intents where "not received" or "stolen" is about an email, a code or an account (a stolen gift card still counts). */
+const NOT_A_PARCEL = new Set<Intent>(['account_help', 'general_inquiry', 'greeting', 'out_of_scope', 'loyalty_program']);
 
 interface Rule {
   reason: EscalationReason;
@@ -49,7 +52,7 @@ const RULES: Rule[] = [
     priority: 'high',
     // A parcel, not "I have not received the password reset email".
     when: (i, says) =>
-      (!NOT_ABOUT_A_PRODUCT.has(i.intent.intent) && says('lostOrStolen')) ||
+      (!NOT_A_PARCEL.has(i.intent.intent) && says('lostOrStolen')) ||
       (i.intent.intent === 'order_status' && i.orders.some((o) => o.fulfillments.some((x) => x.shipmentStatus === 'failure'))),
   },
   {

@@ -49,7 +49,8 @@ export class WebhookVerifier {
     const refused = sender === 'shopify' ? shopifyRefusal(secret, req) : zendeskRefusal(secret, req);
     if (refused) return { refused };
     if (sender === 'shopify') return { duplicate: false };
-    const signature = header(req.headers, 'x-zendesk-webhook-signature');
+    // By the signature's bytes: base64 decoding forgives padding and stray characters, the text would not repeat.
+    const signature = Buffer.from(header(req.headers, 'x-zendesk-webhook-signature'), 'base64').toString('hex');
     if (this.seen.has(signature)) return { duplicate: true };
     this.seen.set(signature, true);
     return { duplicate: false };

@@ -37,8 +37,8 @@ export function deliveredAt(order: Order): string | undefined {
  * The last day a return is accepted: the calendar day of delivery in the shop's time (the date the delivery
  * timestamp carries, written in the shop's UTC offset) plus the window. The same day is stated to the customer.
  */
-export function returnDeadline(delivered: string, windowDays: number): string | undefined {
-  const day = shopDay(delivered);
+export function returnDeadline(delivered: string, windowDays: number, timeZone?: string): string | undefined {
+  const day = timeZone && Number.isFinite(Date.parse(delivered)) ? dayIn(timeZone, new Date(delivered)) : shopDay(delivered);
   return day === undefined ? undefined : new Date(Date.parse(`${day}T00:00:00Z`) + windowDays * DAY).toISOString().slice(0, 10);
 }
 
@@ -48,7 +48,7 @@ export function returnDeadline(delivered: string, windowDays: number): string | 
  * an hour when daylight saving time began or ended since).
  */
 export function withinReturnWindow(delivered: string, windowDays: number, now: Date, timeZone?: string): boolean {
-  const deadline = returnDeadline(delivered, windowDays);
+  const deadline = returnDeadline(delivered, windowDays, timeZone);
   return deadline !== undefined && (timeZone ? dayIn(timeZone, now) : shopToday(now, delivered)) <= deadline;
 }
 
@@ -67,7 +67,7 @@ export function evaluateReturn(order: Order, policy: ShopPolicy, now: Date, issu
   // Every unit asked for was refunded already (a partial refund of those lines, or the whole order).
   if (order.financialStatus === 'refunded' || (asked.length > 0 && wanted.length === 0)) return { ...base, status: 'not_eligible', reason: 'already_refunded' };
   const delivered = deliveredAt(order);
-  const deadline = delivered && returnDeadline(delivered, policy.returnWindowDays);
+  const deadline = delivered && returnDeadline(delivered, policy.returnWindowDays, timeZone);
   if (!delivered || !deadline) return { ...base, status: 'not_eligible', reason: 'not_delivered' };
   if (!withinReturnWindow(delivered, policy.returnWindowDays, now, timeZone)) {
     return { ...base, deadline, status: 'needs_review', reason: 'outside_window' };
@@ -115,11 +115,12 @@ function shopToday(now: Date, like: string): string {
 function dayIn(timeZone: string, at: Date): string {
   let format = dayFormats.get(timeZone);
   if (!format) {
-    // en-CA writes dates as YYYY-MM-DD.
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     dayFormats.set(timeZone, format);
   }
-  return format.format(at);
+  const parts = format.formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 

@@ -7,7 +7,7 @@
 // language). Nothing is computed into a new number: no "points to go", no derived deadlines.
 import { LRUCache } from 'lru-cache';
 import { DESTINATIONS, type Destination } from '../knowledge/destinations.js';
-import { foldText } from '../escalation/lexicon.js';
+import { isQuestion } from '../intent/question.js';
 import { withinReturnWindow } from '../policy/returns.js';
 import type {
   Awaiting,
@@ -87,8 +87,7 @@ interface Turn {
 export function composeReply(ctx: ResponseContext): ComposedReply {
   const m = CATALOGUES[ctx.language] ?? en;
   const customer = ctx.customer ?? ctx.knowledge.customer;
-  // A fire, an injury or a reaction is answered as the incident it is, whatever else the message asked.
-  const incident = ctx.escalation.escalate && ctx.escalation.reason === 'safety';
+  const incident = isIncident(ctx);
   const t: Turn = {
     ctx,
     intent: incident ? 'technical_support' : effectiveIntent(ctx),
@@ -422,7 +421,7 @@ const HANDLERS: Record<Intent, (t: Turn) => void> = {
   technical_support(t) {
     const { m, ctx } = t;
     // A safety hand-off comes first: no troubleshooting steps until our team has looked at it.
-    const incident = ctx.escalation.escalate && ctx.escalation.reason === 'safety';
+    const incident = isIncident(ctx);
     const product = ctx.intent.entities.products[0];
     say(t, incident ? m.technical.incident(product) : m.technical.sorry(product));
     if (!incident) say(t, quoteKb(t, { source: SOURCES.technical, maxUnits: 4 }) ?? m.technical.generic);
@@ -959,11 +958,9 @@ function escalatedOk(ctx: ResponseContext): boolean {
 
 // ---- helpers ----------------------------------------------------------------------------------------------------
 
-/** A question rather than a request: "?" at the end, or a question word first (en, fr, es). */
-function isQuestion(message: string | undefined): boolean {
-  if (!message) return false;
-  const text = foldText(message).trim();
-  return /\?\s*$/.test(text) || /^[¿]|^(?:what|how|can|could|do|does|is|are|who|when|which|where|quel(?:le)?s?|comment|combien|est-ce|puis-je|peut-on|cual(?:es)?|como|cuanto|puedo|se puede|que)\b/.test(text);
+/** A fire, an injury or a reaction: answered as the incident it is, whatever else the message asked. */
+function isIncident(ctx: ResponseContext): boolean {
+  return ctx.escalation.escalate && ctx.escalation.reason === 'safety';
 }
 
 function effectiveIntent(ctx: ResponseContext): Intent {

@@ -16,6 +16,8 @@ export function coalesced(task: () => Promise<void>): () => Promise<void> {
     return run;
   };
   return () => {
+    // Between a run's end and the start of the one queued behind it, `running` is unset: join the queued one.
+    if (queued) return queued;
     if (!running) return start();
     queued ??= running
       .catch(() => undefined)

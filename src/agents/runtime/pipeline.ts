@@ -24,6 +24,7 @@ import type { Session, SessionStore } from './sessions.js';
 import { startRoot, withSpan } from './tracing.js';
 import { foldText } from '../escalation/lexicon.js';
 import { ORDER_INTENTS } from '../knowledge/agent.js';
+import { isQuestion } from '../intent/question.js';
 import { evaluateReturn, type RmaIssuer } from '../policy/returns.js';
 
 export interface PipelineDeps {
@@ -45,7 +46,8 @@ const CORRECTION =
 
 const RETURN_INTENTS = new Set<Intent>(['return_request', 'exchange_request']);
 /** "All of it", "toute la commande", "todo el pedido". */
-const WHOLE_ORDER = /\b(?:all|everything|whole|entire|complete|tout|toute|tous|entiere|todo|toda|todos|completo|entero)\b/;
+const WHOLE_ORDER =
+  /\b(?:(?:the )?whole (?:order|thing)|entire order|all of it|all of them|everything in it|both|toute la commande|la commande (?:au )?complete|tous les articles|les deux|todo el pedido|el pedido completo|todos los articulos|los dos|ambos)\b/;
 /** What a reply naming the item to return is mistaken for, on its own. */
 const ITEM_ANSWERS = new Set<Intent>(['product_info', 'product_comparison', 'product_recommendation', 'feedback', 'complaint', 'technical_support']);
 
@@ -164,10 +166,18 @@ export class Pipeline {
 
       let returnDecision: ReturnDecision | undefined;
       const toReturn = intent.intent === 'return_request' || intent.intent === 'exchange_request' ? orderToReturn(knowledge.orders, intent, facts) : undefined;
-      // The answer to "which order?" names no item: ask which ones (or the whole order) before deciding on them all.
-      const chooseItems = toReturn && session.awaiting === 'order_reference' && intent.entities.products.length === 0 && toReturn.items.length > 1 && !WHOLE_ORDER.test(foldText(req.message));
-      if (chooseItems) knowledge.notes.push('return_items');
-      else if (toReturn) returnDecision = evaluateReturn(toReturn, d.shop.policy, this.now(), d.issueRma, intent.entities.products, d.shop.timeZone);
+      // No item the order holds is named: ask which ones (or the whole order) before deciding on them all, unless this
+      // message names the order itself ("I'd like to return order #10246") or says it is all of it. A question
+      // about an order ("can I return something from #10246?") decides nothing either: the reply answers it.
+      if (toReturn) {
+        const named = namedItems(toReturn, intent);
+        const whole = WHOLE_ORDER.test(foldText(req.message));
+        const numbered = intent.entities.orderNumbers.length > 0 && session.awaiting !== 'order_reference';
+        const question = named === 0 && !whole && isQuestion(req.message);
+        const chooseItems = intent.intent === 'return_request' && named === 0 && !whole && toReturn.items.length > 1 && (!numbered || intent.entities.products.length > 0);
+        if (chooseItems && !question) knowledge.notes.push('return_items');
+        else if (!question) returnDecision = evaluateReturn(toReturn, d.shop.policy, this.now(), d.issueRma, intent.entities.products, d.shop.timeZone);
+      }
 
       const escalation = await stage(AGENTS.escalation, 'decide', { intent: intent.intent, sentiment: intent.sentiment }, async () => {
         const decision = await d.agents.decide({ message: req.message, intent, orders: knowledge.orders, returnDecision, session: facts, customer }, contextId);
@@ -237,7 +247,9 @@ export class Pipeline {
     const correctsOrder =
       ORDER_INTENTS.has(previous) && orderNumbers.length > 0 && (!ORDER_INTENTS.has(intent.intent) || CORRECTION.test(foldText(message)));
     // "The Pocket Espresso Press, it's too fiddly" after "I want to return something": which item, not a product question.
-    const namesItem = RETURN_INTENTS.has(previous) && intent.entities.products.length > 0 && ITEM_ANSWERS.has(intent.intent) && intent.confidence < 0.7;
+    const returning = session.awaiting === 'order_reference' || session.awaiting === 'return_items';
+    const namesItem =
+      returning && RETURN_INTENTS.has(previous) && intent.entities.products.length > 0 && ITEM_ANSWERS.has(intent.intent) && intent.confidence < 0.7;
     // The answer to "which items?": some of them, or "the whole order".
     const answersItems = session.awaiting === 'return_items' && (intent.entities.products.length > 0 || WHOLE_ORDER.test(foldText(message)));
     if (answersUs || correctsOrder || namesItem || answersItems) return { ...intent, intent: previous, confidence: Math.max(intent.confidence, 0.9) };
@@ -354,6 +366,12 @@ const factPart = (text: string) => text.replace(/(\d\d\d\d-\d\d-\d\d)T[\d:.]+(?:
  * stage looked it up and checked it is the customer's), else the only recent order holding a product the customer
  * named. None otherwise: "how long do I have to return something?" is a question, not a return of the latest order.
  */
+/** How many of the order's lines hold a product the customer named. */
+function namedItems(order: Order, intent: IntentResult): number {
+  const named = intent.entities.products.map((p) => p.toLowerCase());
+  return order.items.filter((item) => named.some((p) => item.title.toLowerCase().includes(p))).length;
+}
+
 function orderToReturn(orders: readonly Order[], intent: IntentResult, facts: SessionFacts): Order | undefined {
   if (intent.entities.orderNumbers[0] ?? facts.orderNumber) return orders[0];
   const named = intent.entities.products.map((p) => p.toLowerCase());

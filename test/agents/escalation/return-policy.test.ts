@@ -91,6 +91,12 @@ describe('return deadline across a daylight-saving change', () => {
   const o = order({}, '2026-10-20T10:00:00-07:00');
   const lastEvening = new Date('2026-11-19T23:30:00-08:00');
 
+  it("counts the delivery day on the shop's time zone too, whatever offset the timestamp is written in", () => {
+    // 03:00 UTC on Oct 21 is still Oct 20 in Los Angeles: the deadline is Nov 19, as for '2026-10-20T20:00:00-07:00'.
+    expect(returnDeadline('2026-10-21T03:00:00Z', 30, 'America/Los_Angeles')).toBe('2026-11-19');
+    expect(returnDeadline('2026-10-21T03:00:00Z', 30)).toBe('2026-11-20');
+  });
+
   it("counts today on the shop's time zone when the shop names one", () => {
     expect(evaluateReturn(o, policy, lastEvening, rma, undefined, 'America/Los_Angeles')).toMatchObject({ status: 'approved', deadline: '2026-11-19' });
     expect(withinReturnWindow('2026-10-20T10:00:00-07:00', 30, lastEvening, 'America/Los_Angeles')).toBe(true);

@@ -46,6 +46,7 @@ describe('escalation rules', () => {
     expect(decide('Estoy harta, nadie me responde', intent('general_inquiry', negative))).toMatchObject({ reason: 'frustration' });
     // A bad situation told calmly is not anger: no urgent ticket for a lost password.
     expect(decide("J'ai perdu mon mot de passe", intent('account_help', negative)).escalate).toBe(false);
+    expect(decide('I have an upset stomach from the regular coffee, is the decaf gentler?', intent('product_info', negative)).escalate).toBe(false);
     expect(decide('my USPS tracking for the RMA shows nothing', intent('order_status', negative)).escalate).toBe(false);
   });
 
@@ -198,6 +199,8 @@ describe('safety and threat words in context', () => {
     ['Trabajo en un juzgado, ¿pueden enviar el pedido a mi oficina?', 'es'],
     ['Fui al hospital a visitar a mi abuela y olvidé el termo', 'es'],
     ['Este café es una explosión de sabor', 'es'],
+    ['I had a panic attack, you guys are so slow to ship', 'en'],
+    ['It would not hurt you to answer my emails faster', 'en'],
   ];
 
   it.each(everyday)('an everyday question is neither safety nor a threat: %s', (message, language) => {
@@ -269,6 +272,8 @@ describe('safety and threat words in context', () => {
     ["Keep ignoring me and I'll come down there and hurt someone.", 'en', 'threat'],
     ["On se reverra en cour, c'est une fraude.", 'fr', 'threat'],
     ['Si no me responden voy a ir a su almacén a romperlo todo.', 'es', 'threat'],
+    ['I was not careful and burned my hand on the kettle', 'en', 'safety'],
+    ["I'm telling you, the grinder is on fire!", 'en', 'safety'],
     ['El molinillo hace chispas y huele raro', 'es', 'safety'],
     ['la linterna suelta humo cuando la cargo', 'es', 'safety'],
     ['Me quemé con la tetera', 'es', 'safety'],

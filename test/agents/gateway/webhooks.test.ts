@@ -58,6 +58,11 @@ describe('webhook authentication', () => {
     expect(v.check('zendesk', request(zendeskHeaders('2026-11-27T09:59:00Z')))).toEqual(taken);
     expect(v.check('zendesk', request(zendeskHeaders('2026-11-27T09:59:00Z')))).toEqual({ duplicate: true });
     expect(v.check('zendesk', request(zendeskHeaders('2026-11-27T09:59:01Z')))).toEqual(taken);
+    // The same signature written differently (base64 forgives a missing pad or a stray space) is the same delivery.
+    const sig = zendeskSignature('2026-11-27T09:59:02Z', BODY);
+    expect(v.check('zendesk', request(zendeskHeaders('2026-11-27T09:59:02Z', sig)))).toEqual(taken);
+    expect(v.check('zendesk', request(zendeskHeaders('2026-11-27T09:59:02Z', sig.replace(/=+$/, ''))))).toEqual({ duplicate: true });
+    expect(v.check('zendesk', request(zendeskHeaders('2026-11-27T09:59:02Z', `${sig.slice(0, 10)} ${sig.slice(10)}`)))).toEqual({ duplicate: true });
   });
 
   it('refuses every webhook of a sender without a secret, naming the secret', () => {

@@ -96,6 +96,22 @@ describe('returns through the platform', () => {
     expect(whole.escalation?.reason).toBe('return_over_limit');
   }, 60_000);
 
+  it('a return question later in a conversation about an order, or a thank-you while choosing items, approves nothing', async () => {
+    const p = await platform('2026-11-26T10:00:00-08:00');
+    const ava = 'ava.martinez@example.net';
+    const turn = async (message: string, session_id?: string) =>
+      (await chat(p.url, { message, customer_email: ava, ...(session_id ? { session_id } : {}) })).json as { response: string; session_id: string; escalated: boolean };
+    const status = await turn('Where is my order #10266?');
+    const question = await turn('How long do I have to return something?', status.session_id);
+    expect(question.response).not.toMatch(/RMA-/);
+    expect(question.escalated).toBe(false);
+    const start = await turn('I want to return something', status.session_id);
+    expect(start.response).toMatch(/Which items from order #10266/);
+    const thanks = await turn("Thanks, that's all for now", start.session_id);
+    expect(thanks.response).not.toMatch(/RMA-|approved/);
+    expect(thanks.escalated).toBe(false);
+  }, 60_000);
+
   it('does not approve the return of a line already refunded', async () => {
     const p = await platform('2026-11-26T10:00:00-08:00');
     const tea = p.mockState.order('#10268')!.line_items!.find((l) => /Black Tea/.test(String(l.title)))!;

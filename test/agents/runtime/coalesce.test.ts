@@ -40,6 +40,21 @@ describe('coalesced', () => {
     c.finish(2);
   });
 
+  it('a call between the end of a run and the start of the queued one joins the queued one: never two at once', async () => {
+    const c = controlled();
+    const refresh = coalesced(c.task);
+    void refresh();
+    const queued = refresh();
+    c.finish(0);
+    await Promise.resolve(); // run 0 has settled; the queued run has not started yet
+    const late = refresh();
+    await settled();
+    expect(c.runs()).toBe(2);
+    c.finish(1);
+    await expect(Promise.all([queued, late])).resolves.toEqual([undefined, undefined]);
+    expect(c.runs()).toBe(2);
+  });
+
   it('still runs the queued refresh after a failed run, and reports the failure to the callers of that run only', async () => {
     const c = controlled();
     const refresh = coalesced(c.task);
