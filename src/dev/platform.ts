@@ -44,12 +44,9 @@ export async function startDevPlatform(o: {
 /** A local environment's webhook signing secrets, from its vault (the ones `mac deploy` gives the platform). */
 async function webhookSecrets(env: ResolvedEnvironment, deps: Deps): Promise<WebhookSecrets> {
   if (env.config.target !== 'local') return {};
-  const [{ openSecretStore }, { WEBHOOK_SECRET_NAMES }] = await Promise.all([import('../secrets/open.js'), import('../agents/gateway/webhook-auth.js')]);
+  const [{ openSecretStore }, { webhookSecretsFrom }] = await Promise.all([import('../secrets/open.js'), import('../agents/gateway/webhook-auth.js')]);
   const store = await openSecretStore(env, { processEnv: deps.env });
-  return {
-    shopify: (await store.get(WEBHOOK_SECRET_NAMES.shopify)) ?? undefined,
-    zendesk: (await store.get(WEBHOOK_SECRET_NAMES.zendesk)) ?? undefined,
-  };
+  return webhookSecretsFrom((name) => store.get(name));
 }
 
 async function mustBeDir(dir: string, flag: string): Promise<void> {

@@ -56,6 +56,8 @@ const PARTS = [
 const SELF_EN = ['myself', 'himself', 'herself', 'themselves', 'yourself', 'ourselves'];
 // "How do I avoid burning my hand?", "sans se brûler", "para no quemarme": a question, not an incident.
 const PREVENTION = ['avoid', 'avoiding', 'prevent', 'preventing', 'without', 'keep from', 'not to', 'so as not to', 'eviter', 'sans', 'empecher', 'evitar', 'sin', 'para no'];
+// "Se me quemó la tostada": food that burned, not someone.
+const FOOD_ES = ['la tostada', 'el pan', 'la comida', 'el arroz', 'la cena', 'el cafe', 'la leche', 'el agua'];
 const SYMPTOMS = [
   'hives', 'swell*', 'swollen', 'rash', 'throat', 'breath*', 'urticaire', 'gonfl*', 'enfl*', 'respir*', 'gorge',
   'ronchas', 'hinch*', 'sarpullido', 'urticaria', 'garganta',
@@ -165,15 +167,14 @@ export const DEFAULT_LEXICON: EscalationLexicon = {
     'echando llamas', 'quemadura*',
     {
       words: ['me queme', 'me quemo'],
-      unlessAfter: ['la tostada', 'el pan', 'la comida', 'el arroz', 'la cena', 'el cafe', 'la leche', 'el agua'],
+      unlessAfter: FOOD_ES,
       within: 0,
     },
     {
       words: ['queme', 'quemo', 'quemado', 'quemada', 'quemados', 'quemadas', 'quemando', 'quemaba'],
       before: ['me', 'te', 'nos', 'le', 'se'],
       within: 0,
-      // "se me quemó la tostada": the toast, not someone.
-      unlessAfter: ['la tostada', 'el pan', 'la comida', 'el arroz', 'la cena', 'el cafe', 'la leche', 'el agua'],
+      unlessAfter: FOOD_ES,
     },
     { words: ['queme', 'quemo', 'quemado', 'quemada', 'quemando', 'quemaba'], after: BODY_ES },
     { words: ['quemo', 'quemado', 'quemada', 'quemados', 'quemadas'], before: BODY_ES, within: 3 },

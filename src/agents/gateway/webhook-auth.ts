@@ -23,6 +23,11 @@ export const WEBHOOK_SECRET_NAMES: Readonly<Record<WebhookSender, string>> = {
   zendesk: 'zendesk-webhook-secret',
 };
 
+/** The signing secrets a secret store holds (absent ones undefined: that sender's webhooks are refused). */
+export async function webhookSecretsFrom(get: (name: string) => Promise<string | undefined | null>): Promise<WebhookSecrets> {
+  return { shopify: (await get(WEBHOOK_SECRET_NAMES.shopify)) ?? undefined, zendesk: (await get(WEBHOOK_SECRET_NAMES.zendesk)) ?? undefined };
+}
+
 /** How far a Zendesk signature timestamp may be from this clock. */
 export const ZENDESK_TIMESTAMP_TOLERANCE_MS = 5 * 60_000;
 

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { WEBHOOK_SECRET_NAMES } from '../../agents/gateway/webhook-auth.js';
+import { webhookSecretsFrom } from '../../agents/gateway/webhook-auth.js';
 import { ROLES, type PlatformLaunch, type Role } from '../../agents/launch.js';
 import type { ResolvedEnvironment } from '../../config/load.js';
 import { AGENT_NAMES, type LocalEnvironmentConfig } from '../../config/schema.js';
@@ -147,7 +147,7 @@ export class LocalTarget implements Target {
         },
         ga4: { ...DEFAULT_MOCK_CREDENTIALS.ga4, baseUrl: u.ga4 },
       },
-      webhookSecrets: { shopify: await secret(WEBHOOK_SECRET_NAMES.shopify), zendesk: await secret(WEBHOOK_SECRET_NAMES.zendesk) },
+      webhookSecrets: await webhookSecretsFrom(secret),
       piiVaultKey: deriveKey(await masterKey(this.environment.projectDir, this.processEnv), 'pii-vault').toString('hex'),
       backups: { intervalSeconds: spec.backupIntervalSeconds, keep: spec.backupKeep, companions: [this.secrets.location] },
       releaseId: release.id,
